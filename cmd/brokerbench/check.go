@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/registry"
+	"github.com/brokerbench/brokerbench/internal/summary"
+	"github.com/brokerbench/brokerbench/reports"
+	"github.com/brokerbench/brokerbench/scenarios"
+)
+
+func newCheckCmd(reg *registry.Registry) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check RUN_DIR",
+		Short: "Re-run the checkers on a stored run and print the verdicts",
+		Long: `Re-run the checkers on the op logs of a stored run, evaluate the scenario's
+expectations again (latency and throughput come from summary.json) and
+print the verdicts. It does not modify the run directory. A run that died
+midway is checked up to its last whole record.
+
+Exit codes as for run: 0 every expectation holds, 3 one does not, 1 error
+or an incomplete run.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return checkRun(cmd, reg, args[0])
+		},
+	}
+}
+
+func checkRun(cmd *cobra.Command, reg *registry.Registry, dir string) error {
+	path := filepath.Join(dir, summary.ScenarioFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("%s: not a run directory: %w", dir, err))
+	}
+	sc, err := scenarios.Load(path, data, reg, nil)
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("stored scenario: %w", err))
+	}
+	s, err := summary.Read(dir)
+	incomplete := false
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		incomplete = true
+		s = &summary.Summary{Schema: summary.Schema, Scenario: sc.Name}
+	case err != nil:
+		return withCode(exitError, err)
+	default:
+		incomplete = !s.Complete
+	}
+	res, err := checker.CheckDir(dir, checker.Options{DrainEnd: s.Drain.End, Consumers: sc.Workload.Consumers})
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("checking: %w", err))
+	}
+	s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
+	s.Expectations = s.Evaluate(sc.Expect)
+	out := cmd.OutOrStdout()
+	c := s.Counts
+	fmt.Fprintf(out, "run %s: sent %d, acked %d, failed %d, unknown %d, delivered %d, deliveries %d\n",
+		dir, c.Sent, c.Acked, c.Failed, c.Unknown, c.Delivered, c.Deliveries)
+	reports.WriteChecks(out, s)
+	reports.WriteExpectations(out, s)
+	switch {
+	case !summary.AllHold(s.Expectations):
+		return withCode(exitExpect, errors.New("an expectation does not hold"))
+	case incomplete:
+		return withCode(exitError, errors.New("the run did not complete: verdicts cover what was recorded"))
+	}
+	return nil
+}

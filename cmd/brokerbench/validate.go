@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/brokerbench/brokerbench/internal/registry"
+	"github.com/brokerbench/brokerbench/scenarios"
+)
+
+func newValidateCmd(reg *registry.Registry) *cobra.Command {
+	var sets []string
+	cmd := &cobra.Command{
+		Use:   "validate SCENARIO",
+		Short: "Check a scenario (file or bundled name) without running it",
+		Long: `Check a scenario without running it. Every problem is reported at once,
+each with its file, line, field and the allowed values. Exit 0 when the
+scenario is valid, 2 when it is not.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := scenarios.Open(args[0], reg, sets)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			w := sc.Workload
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s — driver %s, %s, rate %s, %d producer(s), %d consumer(s), %s + %s warm-up, %d expectation(s)\n",
+				sc.Name, sc.Driver.Name, w.Mode, rateText(w.Rate), w.Producers, w.Consumers, w.Duration, w.Warmup, len(sc.Expect))
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a scenario field by its dotted path (repeatable)")
+	return cmd
+}
+
+func rateText(r scenarios.Rate) string {
+	if r.Max {
+		return "max"
+	}
+	return fmt.Sprintf("%g/s", r.PerSecond)
+}

@@ -1,0 +1,28 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/brokerbench/brokerbench/drivers"
+)
+
+// Factory registers the memory driver ("memory"). Its options are *Options.
+var Factory = drivers.Factory{
+	Name:    "memory",
+	Summary: "in-process test broker with latency, stalls and drop/duplicate/redeliver/reorder injection",
+	Options: func() drivers.Options { return DefaultOptions() },
+	Open:    open,
+}
+
+func open(_ context.Context, opts drivers.Options, env drivers.Env) (drivers.Driver, error) {
+	o, ok := opts.(*Options)
+	if !ok && opts != nil {
+		return nil, fmt.Errorf("memory: options of type %T, want *memory.Options", opts)
+	}
+	d, err := New(o, env)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}

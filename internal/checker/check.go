@@ -1,0 +1,82 @@
+package checker
+
+// Indexes of the tallies, in Names order.
+const (
+	idxLost = iota
+	idxUnseen
+	idxRecovered
+	idxAbortedRead
+	idxUnexpected
+	idxDuplicate
+	idxRedelivered
+	idxReorder
+	numChecks
+)
+
+// tally accumulates one check during a run.
+type tally struct {
+	count    int64
+	detail   map[string]int64
+	examples []Example
+}
+
+// run is the state of one Checker.Run.
+type run struct {
+	opts      Options
+	producers []*producer
+	byID      producerIndex
+	counts    Counts
+	truncated bool
+	order     orderTracker
+	tallies   [numChecks]tally
+}
+
+// Run checks the history and returns the result. Errors are for sources
+// that cannot be opened or read and for logs that break the record order
+// (ErrOrder); anomalies of the broker are never errors.
+func (c *Checker) Run(opts Options) (*Result, error) {
+	opts, err := opts.normalize(len(c.consumers))
+	if err != nil {
+		return nil, err
+	}
+	r := &run{opts: opts, order: newOrderTracker()}
+	for i, ps := range c.producers {
+		r.producers = append(r.producers, newProducer(ps.id, i, ps.open))
+	}
+	if r.byID, err = newProducerIndex(r.producers); err != nil {
+		return nil, err
+	}
+	for _, p := range r.producers {
+		if err := r.loadOutcomes(p); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.merge(c.consumers); err != nil {
+		return nil, err
+	}
+	r.order = orderTracker{} // free the in-flight state before the scan
+	r.scanMissing()
+	if err := r.missingExamples(); err != nil {
+		return nil, err
+	}
+	return r.result(), nil
+}
+
+// hit counts one anomaly of check i, under detail key k unless k is "",
+// and reports whether an example of it is still wanted.
+func (r *run) hit(i int, k string) bool {
+	t := &r.tallies[i]
+	t.count++
+	if k != "" {
+		if t.detail == nil {
+			t.detail = map[string]int64{}
+		}
+		t.detail[k]++
+	}
+	return len(t.examples) < r.opts.MaxExamples
+}
+
+// example keeps e as an example of check i.
+func (r *run) example(i int, e Example) {
+	r.tallies[i].examples = append(r.tallies[i].examples, e)
+}

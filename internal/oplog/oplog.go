@@ -1,0 +1,334 @@
+// Package oplog holds the raw history of a run: one file per producer with a
+// record per completed send, and one file per consumer with a record per
+// delivery. The checkers read these files, during `run` and again during
+// `check`, so a stored run can always be re-checked.
+//
+// Files start with a 8-byte header ("BBOPS" + version + kind + 0) followed by
+// varint-encoded records. Times are ns since the run's origin (monotonic).
+// A file cut short by a crash is read up to its last whole record.
+package oplog
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Outcome is how a send ended.
+type Outcome uint8
+
+// Send outcomes. Unknown covers timeouts, lost connections and oneway sends:
+// the message may or may not have been written. It is never a failure.
+const (
+	OK      Outcome = 1 // acked by the broker
+	Failed  Outcome = 2 // definitely not written
+	Unknown Outcome = 3 // outcome not known
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case OK:
+		return "ok"
+	case Failed:
+		return "fail"
+	case Unknown:
+		return "info"
+	}
+	return fmt.Sprintf("Outcome(%d)", uint8(o))
+}
+
+// Send flags.
+const (
+	FlagWarmup uint8 = 1 << 0 // sent during warm-up: checked, not in latency stats
+	FlagKeyed  uint8 = 1 << 1 // the message had a key (Key is valid)
+)
+
+// Send is the record of one completed send.
+type Send struct {
+	Seq       uint64
+	Key       uint32 // key id; valid when Flags&FlagKeyed
+	Outcome   Outcome
+	Flags     uint8
+	Partition int32 // from the ack; -1 unknown
+	Offset    int64 // from the ack; -1 unknown
+	Intended  int64 // ns: when the pacer meant it to be sent
+	Sent      int64 // ns: when the send call started
+	Done      int64 // ns: when the outcome was known to the harness
+	// Next is the producer's next unassigned sequence number at the moment
+	// the outcome was observed: every message with Seq >= Next was sent after
+	// this one was acked. The order checker relies on it.
+	Next uint64
+}
+
+// Delivery kinds.
+const (
+	KindDelivery   uint8 = 1 // a delivery whose envelope decoded
+	KindUnexpected uint8 = 2 // a delivery that was not ours or was corrupted
+	KindAckFailed  uint8 = 3 // the consumer's ack of (Producer, Seq) failed
+)
+
+// Delivery is the record of one delivery (or ack failure) at a consumer.
+type Delivery struct {
+	Kind        uint8
+	Redelivered bool
+	Producer    uint32
+	Seq         uint64
+	Key         uint32 // valid when Keyed
+	Keyed       bool
+	Partition   int32 // -1 unknown
+	Offset      int64 // -1 unknown
+	Time        int64 // ns: when the harness got it
+	Intended    int64 // ns: envelope's intended send time
+}
+
+// File kinds in the header.
+const (
+	fileSends      = 'S'
+	fileDeliveries = 'D'
+	version        = '1'
+)
+
+// ErrFormat reports a file that is not an oplog of the expected kind.
+var ErrFormat = errors.New("not a brokerbench op log")
+
+func header(kind byte) []byte { return []byte{'B', 'B', 'O', 'P', 'S', version, kind, 0} }
+
+func readHeader(r io.Reader, kind byte) error {
+	var h [8]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	want := header(kind)
+	for i := range h {
+		if h[i] != want[i] {
+			return ErrFormat
+		}
+	}
+	return nil
+}
+
+// SendWriter appends Send records. It is not safe for concurrent use; the
+// caller serialises (the recorder holds a per-producer lock).
+type SendWriter struct {
+	w        *bufio.Writer
+	buf      [96]byte
+	prevSeq  uint64
+	prevIntd int64
+}
+
+// NewSendWriter writes the header and returns a writer; Flush is the
+// caller's to call.
+func NewSendWriter(w io.Writer) (*SendWriter, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.Write(header(fileSends)); err != nil {
+		return nil, err
+	}
+	return &SendWriter{w: bw, prevSeq: ^uint64(0)}, nil
+}
+
+// Write appends one record.
+func (sw *SendWriter) Write(s *Send) error {
+	b := sw.buf[:0]
+	b = binary.AppendVarint(b, int64(s.Seq-(sw.prevSeq+1)))
+	b = append(b, byte(s.Outcome)|s.Flags<<4)
+	if s.Flags&FlagKeyed != 0 {
+		b = binary.AppendUvarint(b, uint64(s.Key))
+	}
+	b = binary.AppendUvarint(b, uint64(int64(s.Partition)+1))
+	b = binary.AppendUvarint(b, uint64(s.Offset+1))
+	b = binary.AppendVarint(b, s.Intended-sw.prevIntd)
+	b = binary.AppendVarint(b, s.Sent-s.Intended)
+	b = binary.AppendVarint(b, s.Done-s.Sent)
+	b = binary.AppendUvarint(b, s.Next-s.Seq)
+	sw.prevSeq, sw.prevIntd = s.Seq, s.Intended
+	_, err := sw.w.Write(b)
+	return err
+}
+
+// Flush writes buffered records to the underlying writer.
+func (sw *SendWriter) Flush() error { return sw.w.Flush() }
+
+// SendReader reads Send records.
+type SendReader struct {
+	r        *bufio.Reader
+	prevSeq  uint64
+	prevIntd int64
+}
+
+// NewSendReader checks the header and returns a reader.
+func NewSendReader(r io.Reader) (*SendReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if err := readHeader(br, fileSends); err != nil {
+		return nil, err
+	}
+	return &SendReader{r: br, prevSeq: ^uint64(0)}, nil
+}
+
+// Read returns the next record, io.EOF at a clean end, and
+// io.ErrUnexpectedEOF when the file ends inside a record (a crashed run).
+func (sr *SendReader) Read(s *Send) error {
+	d, err := binary.ReadVarint(sr.r)
+	if err != nil {
+		return eof(err, true)
+	}
+	var rd recordReader
+	rd.r = sr.r
+	s.Seq = sr.prevSeq + 1 + uint64(d)
+	ob := rd.byte()
+	s.Outcome, s.Flags = Outcome(ob&0xF), ob>>4
+	s.Key = 0
+	if s.Flags&FlagKeyed != 0 {
+		s.Key = uint32(rd.uvarint())
+	}
+	s.Partition = int32(int64(rd.uvarint()) - 1)
+	s.Offset = int64(rd.uvarint()) - 1
+	s.Intended = sr.prevIntd + rd.varint()
+	s.Sent = s.Intended + rd.varint()
+	s.Done = s.Sent + rd.varint()
+	s.Next = s.Seq + rd.uvarint()
+	if rd.err != nil {
+		return eof(rd.err, false)
+	}
+	if s.Outcome < OK || s.Outcome > Unknown {
+		return fmt.Errorf("%w: bad outcome %d", ErrFormat, s.Outcome)
+	}
+	sr.prevSeq, sr.prevIntd = s.Seq, s.Intended
+	return nil
+}
+
+// DeliveryWriter appends Delivery records; not safe for concurrent use.
+type DeliveryWriter struct {
+	w        *bufio.Writer
+	buf      [96]byte
+	prevTime int64
+}
+
+// NewDeliveryWriter writes the header and returns a writer.
+func NewDeliveryWriter(w io.Writer) (*DeliveryWriter, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.Write(header(fileDeliveries)); err != nil {
+		return nil, err
+	}
+	return &DeliveryWriter{w: bw}, nil
+}
+
+// Write appends one record.
+func (dw *DeliveryWriter) Write(d *Delivery) error {
+	b := dw.buf[:0]
+	flags := d.Kind
+	if d.Redelivered {
+		flags |= 1 << 4
+	}
+	if d.Keyed {
+		flags |= 1 << 5
+	}
+	b = append(b, flags)
+	b = binary.AppendVarint(b, d.Time-dw.prevTime)
+	if d.Kind != KindUnexpected {
+		b = binary.AppendUvarint(b, uint64(d.Producer))
+		b = binary.AppendUvarint(b, d.Seq)
+		if d.Keyed {
+			b = binary.AppendUvarint(b, uint64(d.Key))
+		}
+		b = binary.AppendVarint(b, d.Time-d.Intended)
+	}
+	b = binary.AppendUvarint(b, uint64(int64(d.Partition)+1))
+	b = binary.AppendUvarint(b, uint64(d.Offset+1))
+	dw.prevTime = d.Time
+	_, err := dw.w.Write(b)
+	return err
+}
+
+// Flush writes buffered records to the underlying writer.
+func (dw *DeliveryWriter) Flush() error { return dw.w.Flush() }
+
+// DeliveryReader reads Delivery records.
+type DeliveryReader struct {
+	r        *bufio.Reader
+	prevTime int64
+}
+
+// NewDeliveryReader checks the header and returns a reader.
+func NewDeliveryReader(r io.Reader) (*DeliveryReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if err := readHeader(br, fileDeliveries); err != nil {
+		return nil, err
+	}
+	return &DeliveryReader{r: br}, nil
+}
+
+// Read returns the next record, io.EOF at a clean end, and
+// io.ErrUnexpectedEOF when the file ends inside a record.
+func (dr *DeliveryReader) Read(d *Delivery) error {
+	flags, err := dr.r.ReadByte()
+	if err != nil {
+		return eof(err, true)
+	}
+	rd := recordReader{r: dr.r}
+	*d = Delivery{Kind: flags & 0xF, Redelivered: flags&(1<<4) != 0, Keyed: flags&(1<<5) != 0}
+	if d.Kind < KindDelivery || d.Kind > KindAckFailed {
+		return fmt.Errorf("%w: bad delivery kind %d", ErrFormat, d.Kind)
+	}
+	d.Time = dr.prevTime + rd.varint()
+	if d.Kind != KindUnexpected {
+		d.Producer = uint32(rd.uvarint())
+		d.Seq = rd.uvarint()
+		if d.Keyed {
+			d.Key = uint32(rd.uvarint())
+		}
+		d.Intended = d.Time - rd.varint()
+	}
+	d.Partition = int32(int64(rd.uvarint()) - 1)
+	d.Offset = int64(rd.uvarint()) - 1
+	if rd.err != nil {
+		return eof(rd.err, false)
+	}
+	dr.prevTime = d.Time
+	return nil
+}
+
+type recordReader struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (rr *recordReader) byte() byte {
+	if rr.err != nil {
+		return 0
+	}
+	b, err := rr.r.ReadByte()
+	rr.err = err
+	return b
+}
+
+func (rr *recordReader) varint() int64 {
+	if rr.err != nil {
+		return 0
+	}
+	v, err := binary.ReadVarint(rr.r)
+	rr.err = err
+	return v
+}
+
+func (rr *recordReader) uvarint() uint64 {
+	if rr.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(rr.r)
+	rr.err = err
+	return v
+}
+
+// eof maps read errors: a clean EOF at a record start is io.EOF, an EOF
+// inside a record is io.ErrUnexpectedEOF.
+func eof(err error, atStart bool) error {
+	if errors.Is(err, io.EOF) && atStart {
+		return io.EOF
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

@@ -1,0 +1,156 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/recorder"
+	"github.com/brokerbench/brokerbench/internal/summary"
+)
+
+// finish closes whatever was opened, runs the checkers over the op logs and
+// writes summary.json. It runs after success, failure and panic alike.
+func (r *run) finish() (*summary.Summary, error) {
+	var errs []error
+	keep := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for i, c := range r.cons {
+		if err := c.Close(); err != nil {
+			keep(fmt.Errorf("closing consumer %d: %w", i, err))
+		}
+	}
+	if r.drv != nil {
+		keep(r.safely("closing driver", r.drv.Close))
+	}
+	if r.series != nil {
+		keep(r.series.close())
+	}
+	s := r.baseSummary()
+	if r.rec != nil {
+		keep(r.rec.Close())
+		r.measure(s)
+		res, err := checker.CheckDir(r.dir, checker.Options{DrainEnd: r.drainEnd, Consumers: r.sc.Workload.Consumers})
+		keep(err)
+		if res != nil {
+			s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
+		}
+	}
+	keep(r.writeEvents())
+	s.Errors = r.errs.list()
+	r.mu.Lock()
+	if r.failure != nil {
+		s.Error = r.failure.Error()
+	}
+	r.mu.Unlock()
+	s.Complete = s.Error == "" && !r.interrupted.Load() && len(errs) == 0
+	s.Expectations = s.Evaluate(r.sc.Expect)
+	s.Passed = s.Complete && summary.AllHold(s.Expectations)
+	s.Harness.Warnings = r.warnings(s)
+	if len(errs) > 0 && s.Error == "" {
+		s.Error = errs[0].Error()
+	}
+	keep(summary.Write(r.dir, s))
+	if len(errs) > 0 {
+		return s, errs[0]
+	}
+	return s, nil
+}
+
+func (r *run) baseSummary() *summary.Summary {
+	w := &r.sc.Workload
+	rate := "max"
+	if !w.Rate.Max {
+		rate = fmt.Sprintf("%g", w.Rate.PerSecond)
+	}
+	parts := 0
+	for _, d := range r.sc.Destinations {
+		if d.Name == w.Destination {
+			parts = d.Partitions
+		}
+	}
+	return &summary.Summary{
+		Schema: summary.Schema, Scenario: r.sc.Name, RunID: r.id,
+		Started:     r.started.UTC().Format(time.RFC3339Nano),
+		Ended:       time.Now().UTC().Format(time.RFC3339Nano),
+		Interrupted: r.interrupted.Load(),
+		Driver:      r.info,
+		Environment: summary.CurrentEnvironment(),
+		Workload: summary.Workload{
+			Mode: w.Mode.String(), Rate: rate, Producers: w.Producers, Consumers: w.Consumers,
+			Window: w.Window, MessageSize: w.MessageSize, Keys: w.Keys.Count, Partitions: parts,
+			Warmup: w.Warmup.Seconds(), Duration: w.Duration.Seconds(),
+		},
+		Drain:  summary.Drain{End: r.drainEnd, Seconds: r.drainSecs},
+		Checks: map[string]*checker.Check{},
+	}
+}
+
+// measure fills throughput and latency from the recorder.
+func (r *run) measure(s *summary.Summary) {
+	resp, svc, e2e, clamped := r.rec.Totals()
+	s.Latency = summary.Latency{
+		PublishResponse: recorder.Summarize(resp), PublishService: recorder.Summarize(svc), EndToEnd: recorder.Summarize(e2e),
+	}
+	c := r.rec.Counters()
+	end := min(r.rec.Now(), r.sendEnd)
+	secs := float64(end-r.warmupEnd) / 1e9
+	if r.sendEnd == 0 || secs < 0 {
+		secs = 0
+	}
+	s.Throughput.MeasuredSeconds = secs
+	if secs > 0 {
+		s.Throughput.SendRate = float64(c.MeasuredSent) / secs
+		s.Throughput.AckRate = float64(c.MeasuredAcked) / secs
+		s.Throughput.DeliveryRate = float64(c.MeasuredDeliveries) / secs
+	}
+	if !r.sc.Workload.Rate.Max {
+		s.Throughput.TargetRate = r.sc.Workload.Rate.PerSecond
+	}
+	s.Harness.Clamped = clamped
+	s.Harness.CPUUtilization = r.usage.utilization()
+}
+
+// warnings says when the numbers may not mean what they seem.
+func (r *run) warnings(s *summary.Summary) []string {
+	var w []string
+	if u := s.Harness.CPUUtilization; u > 0.85 {
+		w = append(w, fmt.Sprintf("the process used %.0f%% of all CPU cores: the harness (and any embedded broker) may be the bottleneck", u*100))
+	}
+	t := s.Throughput
+	if t.TargetRate > 0 && s.Complete && t.SendRate < 0.95*t.TargetRate {
+		w = append(w, fmt.Sprintf("send rate %.0f/s is below the target %.0f/s: the broker or the harness could not keep up (response times include the wait)", t.SendRate, t.TargetRate))
+	}
+	if s.Harness.Clamped > 0 {
+		w = append(w, fmt.Sprintf("%d latencies exceeded the histogram range and were recorded as its maximum (1 h)", s.Harness.Clamped))
+	}
+	if r.abandoned > 0 {
+		w = append(w, fmt.Sprintf("%d sends had no outcome %s after sending stopped and were recorded as unknown", r.abandoned, r.sc.Workload.SendTimeout))
+	}
+	if s.Driver.StandIn != "" {
+		w = append(w, "the broker is a stand-in: "+s.Driver.StandIn)
+	}
+	return w
+}
+
+// writeEvents stores the distinct client errors in events.jsonl.
+func (r *run) writeEvents() error {
+	f, err := os.Create(filepath.Join(r.dir, summary.EventsFile))
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for _, e := range r.errs.list() {
+		if err := enc.Encode(map[string]any{"type": "error", "error": e}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}

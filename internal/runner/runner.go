@@ -1,0 +1,219 @@
+// Package runner executes one scenario: it opens the driver, starts the
+// consumers and paced producers, writes the per-second series while the run
+// goes on, drains outstanding deliveries, runs the checkers over the op logs
+// and writes summary.json. Everything lands in the run directory as it is
+// measured, so a run that fails midway keeps what it measured.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/brokerbench/brokerbench/drivers"
+	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/recorder"
+	"github.com/brokerbench/brokerbench/internal/summary"
+	"github.com/brokerbench/brokerbench/scenarios"
+)
+
+// Options configure Run.
+type Options struct {
+	// ResultsDir is the base directory; the run goes to
+	// ResultsDir/<scenario>/<UTC time>/. Default "results".
+	ResultsDir string
+	// Status receives the one-line live status every second; nil: none.
+	Status io.Writer
+	// Logger for harness messages; nil: discard.
+	Logger *slog.Logger
+	// Command is recorded in run.json.
+	Command []string
+	// Registry resolves the scenario's driver.
+	Registry scenarios.Registry
+}
+
+// Result is where a run went and what it found.
+type Result struct {
+	Dir     string
+	Summary *summary.Summary
+}
+
+// run is the state of one execution.
+type run struct {
+	sc       *scenarios.Scenario
+	opts     Options
+	log      *slog.Logger
+	dir, id  string
+	started  time.Time
+	nonce    uint32
+	rec      *recorder.Recorder
+	drv      drivers.Driver
+	info     drivers.Info
+	loops    []*producerLoop
+	cons     []drivers.Consumer
+	series   *seriesLoop
+	errs     errorTally
+	usage    cpuUsage
+	stop     chan struct{} // closed: stop sending early
+	stopOnce sync.Once
+
+	warmupEnd, sendEnd int64
+	drainEnd           checker.DrainEnd
+	drainSecs          float64
+	abandoned          int
+	interrupted        atomic.Bool
+	mu                 sync.Mutex // guards failure
+	failure            error
+}
+
+// Run executes sc. It returns an error only when no run directory could be
+// made; a run that fails later still returns its Result (with
+// Summary.Complete false and Summary.Error set) together with the error.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, error) {
+	if opts.ResultsDir == "" {
+		opts.ResultsDir = "results"
+	}
+	r := &run{sc: sc, opts: opts, log: opts.Logger, stop: make(chan struct{}), nonce: rand.Uint32()}
+	if r.log == nil {
+		r.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	r.started = time.Now()
+	dir, id, err := makeRunDir(opts.ResultsDir, sc.Name, r.started)
+	if err != nil {
+		return nil, err
+	}
+	r.dir, r.id = dir, id
+	if err := r.writeScenario(); err != nil {
+		return &Result{Dir: dir}, err
+	}
+	r.usage.start()
+	if err := r.safely("run", func() error { return r.execute(ctx) }); err != nil {
+		r.setFailure(err)
+	}
+	if ctx.Err() != nil {
+		r.interrupted.Store(true)
+	}
+	s, err := r.finish()
+	r.mu.Lock()
+	if r.failure != nil {
+		err = r.failure
+	}
+	r.mu.Unlock()
+	return &Result{Dir: dir, Summary: s}, err
+}
+
+// safely runs f, turning a panic into an error (with its stack), so the
+// run still writes its summary and closes its files.
+func (r *run) safely(what string, f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: panic: %v\n%s", what, p, debug.Stack())
+			r.stopSending()
+		}
+	}()
+	return f()
+}
+
+func (r *run) stopSending() { r.stopOnce.Do(func() { close(r.stop) }) }
+
+func (r *run) writeScenario() error {
+	b, err := scenarios.Marshal(r.sc)
+	if err != nil {
+		return fmt.Errorf("writing effective scenario: %w", err)
+	}
+	return os.WriteFile(filepath.Join(r.dir, summary.ScenarioFile), b, 0o644)
+}
+
+// execute opens everything, runs the workload and drains. Errors here are
+// setup or I/O errors; broker failures during the run are data.
+func (r *run) execute(ctx context.Context) error {
+	w := &r.sc.Workload
+	fac, ok := r.opts.Registry.Driver(r.sc.Driver.Name)
+	if !ok {
+		return fmt.Errorf("unknown driver %q", r.sc.Driver.Name)
+	}
+	origin := time.Now()
+	rec, err := recorder.New(recorder.Config{
+		Dir: r.dir, Producers: w.Producers, Consumers: w.Consumers, Origin: origin,
+	})
+	if err != nil {
+		return err
+	}
+	r.rec = rec
+	env := drivers.Env{Start: origin, Seed: w.Seed, Logger: r.log}
+	if r.drv, err = fac.Open(ctx, r.sc.Driver.Options, env); err != nil {
+		return fmt.Errorf("opening driver %s: %w", fac.Name, err)
+	}
+	r.info = r.drv.Info()
+	if err := r.writeRunInfo(); err != nil {
+		return err
+	}
+	if err := r.drv.Setup(ctx, r.destinations()); err != nil {
+		return fmt.Errorf("setting up destinations: %w", err)
+	}
+	if err := r.openConsumers(ctx); err != nil {
+		return err
+	}
+	if err := r.openProducers(ctx); err != nil {
+		return err
+	}
+	return r.workload(ctx)
+}
+
+func (r *run) destinations() []drivers.Destination {
+	out := make([]drivers.Destination, len(r.sc.Destinations))
+	for i, d := range r.sc.Destinations {
+		out[i] = drivers.Destination{Name: d.Name, Partitions: d.Partitions}
+	}
+	return out
+}
+
+func (r *run) writeRunInfo() error {
+	return summary.WriteRun(r.dir, &summary.RunInfo{
+		Schema: summary.Schema, Scenario: r.sc.Name, RunID: r.id,
+		Started: r.started.UTC().Format(time.RFC3339Nano), OriginUnixN: r.rec.Origin().UnixNano(),
+		Command: r.opts.Command, Driver: r.info, Environment: summary.CurrentEnvironment(),
+	})
+}
+
+func (r *run) openConsumers(ctx context.Context) error {
+	w := &r.sc.Workload
+	for i := 0; i < w.Consumers; i++ {
+		h := deliveryHandler(r.rec.Consumer(i), r.rec.Now, &r.errs, r.nonce)
+		cfg := drivers.ConsumerConfig{ID: i, Topic: w.Destination, Group: "brokerbench-" + r.sc.Name}
+		c, err := r.drv.NewConsumer(ctx, cfg, h)
+		if err != nil {
+			return fmt.Errorf("opening consumer %d: %w", i, err)
+		}
+		r.cons = append(r.cons, c)
+	}
+	return nil
+}
+
+func (r *run) openProducers(ctx context.Context) error {
+	w := &r.sc.Workload
+	keys := keyBytes(w.Keys.Count)
+	for i := 0; i < w.Producers; i++ {
+		cfg := drivers.ProducerConfig{ID: i, Topic: w.Destination, Mode: w.Mode, Window: w.Window}
+		p, err := r.drv.NewProducer(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("opening producer %d: %w", i, err)
+		}
+		l := &producerLoop{
+			id: i, rec: r.rec.Producer(i), prod: p, keys: newKeyPicker(w.Keys, w.Seed, i, keys),
+			mode: w.Mode, topic: w.Destination, size: w.MessageSize, now: r.rec.Now,
+			stop: r.stop, errs: &r.errs, nonce: r.nonce,
+		}
+		l.init(w.Window)
+		r.loops = append(r.loops, l)
+	}
+	return nil
+}

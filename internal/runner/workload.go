@@ -1,0 +1,170 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/pacer"
+	"github.com/brokerbench/brokerbench/scenarios"
+)
+
+// interruptGrace bounds the wait for outstanding sends and deliveries after
+// an interrupt (Ctrl-C): long enough to keep the run meaningful, short
+// enough that the user is not kept waiting.
+const interruptGrace = 2 * time.Second
+
+// workload runs the send phase and the drain.
+func (r *run) workload(ctx context.Context) error {
+	w := &r.sc.Workload
+	start := r.rec.Now()
+	r.warmupEnd = start + int64(w.Warmup)
+	r.sendEnd = r.warmupEnd + int64(w.Duration)
+	r.rec.SetWarmupEnd(r.warmupEnd)
+	series, err := newSeriesLoop(r.rec, r.dir, r.warmupEnd, r.sendEnd, r.opts.Status)
+	if err != nil {
+		return err
+	}
+	r.series = series
+	seriesStop, seriesDone := make(chan struct{}), make(chan struct{})
+	go series.run(seriesStop, seriesDone)
+	defer func() { close(seriesStop); <-seriesDone }()
+
+	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSends()
+	stopWatch := r.watchInterrupt(ctx)
+	defer stopWatch()
+	r.sendPhase(sendCtx, cancelSends, start)
+	if err := r.closeProducers(); err != nil {
+		return err
+	}
+	if w.Consumers > 0 {
+		r.drain(ctx)
+	}
+	return nil
+}
+
+// watchInterrupt stops sending when ctx is cancelled (Ctrl-C).
+func (r *run) watchInterrupt(ctx context.Context) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			r.interrupted.Store(true)
+			r.stopSending()
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
+}
+
+// sendPhase runs every producer loop to the end of the schedule, then gives
+// outstanding sends SendTimeout to complete before cancelling them.
+func (r *run) sendPhase(sendCtx context.Context, cancel context.CancelFunc, start int64) {
+	var wg sync.WaitGroup
+	for _, l := range r.loops {
+		l.ctx = sendCtx
+		l.pacer = newPacer(r.sc, start, l.id)
+		l.sendEnd = r.sendEnd
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.safely(fmt.Sprintf("producer %d", l.id), func() error { l.run(); return nil }); err != nil {
+				r.setFailure(err)
+			}
+		}()
+	}
+	// Give-up timer: SendTimeout after the schedule ends (or after an
+	// interrupt), sends still blocked are cancelled: their outcome is unknown.
+	giveUp := make(chan time.Time, 1)
+	go func() {
+		grace := r.sc.Workload.SendTimeout
+		select {
+		case <-time.After(time.Duration(r.sendEnd - r.rec.Now())):
+		case <-r.stop: // interrupted or failed: do not keep the user waiting
+			grace = min(grace, interruptGrace)
+		}
+		deadline := time.Now().Add(grace)
+		giveUp <- deadline
+		time.AfterFunc(grace, cancel)
+	}()
+	wg.Wait()
+	deadline := <-giveUp
+	for _, l := range r.loops {
+		r.abandoned += l.awaitInFlight(deadline)
+	}
+}
+
+func (r *run) setFailure(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failure == nil {
+		r.failure = err
+	}
+}
+
+func (r *run) closeProducers() error {
+	var first error
+	for _, l := range r.loops {
+		if err := l.prod.Close(); err != nil && first == nil {
+			first = fmt.Errorf("closing producer %d: %w", l.id, err)
+		}
+	}
+	return first
+}
+
+// drain waits for outstanding deliveries: until every acked message was
+// delivered (complete), no delivery came for DrainQuiet (quiet), or
+// DrainTimeout passed (timeout).
+func (r *run) drain(ctx context.Context) {
+	w := &r.sc.Workload
+	timeout, quiet := w.DrainTimeout, w.DrainQuiet
+	if r.interrupted.Load() && timeout > interruptGrace {
+		timeout = interruptGrace
+	}
+	// settle: after the last acked message arrived, wait a little longer for
+	// late duplicates and redeliveries before calling the drain complete.
+	settle := min(quiet, 250*time.Millisecond)
+	start := time.Now()
+	last, lastChange := r.rec.Counters().Deliveries, start
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	done := ctx.Done()
+	for {
+		now := time.Now()
+		if d := r.rec.Counters().Deliveries; d != last {
+			last, lastChange = d, now
+		}
+		switch {
+		case r.rec.Tracker().Complete() && now.Sub(lastChange) >= settle:
+			r.drainEnd = checker.DrainComplete
+		case now.Sub(lastChange) >= quiet:
+			r.drainEnd = checker.DrainQuiet
+		case now.Sub(start) >= timeout:
+			r.drainEnd = checker.DrainTimeout
+		}
+		if r.drainEnd != "" {
+			r.drainSecs = now.Sub(start).Seconds()
+			return
+		}
+		select {
+		case <-t.C:
+		case <-done:
+			done = nil // interrupted while draining: finish soon
+			r.interrupted.Store(true)
+			timeout = min(timeout, time.Since(start)+interruptGrace)
+		}
+	}
+}
+
+// newPacer returns the pacer of producer id: the total rate split evenly
+// across producers, or closed loop for rate "max".
+func newPacer(sc *scenarios.Scenario, start int64, id int) *pacer.Pacer {
+	rate := sc.Workload.Rate.PerSecond
+	if sc.Workload.Rate.Max {
+		rate = 0
+	}
+	return pacer.New(start, rate, id, sc.Workload.Producers)
+}
