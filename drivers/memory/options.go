@@ -7,9 +7,10 @@ import (
 	"github.com/brokerbench/brokerbench/drivers"
 )
 
-// Options are the memory driver's scenario options (driver.options). Get the
-// defaults from DefaultOptions (or Factory.Options); the zero value is valid
-// too but injects nothing and has seed 0 and an empty injection window.
+// Options are the memory driver's scenario options (driver.options). Start
+// from DefaultOptions (or Factory.Options): the zero value does not validate
+// (its injection window [0, 0) is empty). Durations are time.Duration (YAML
+// "10ms", "1.5s").
 type Options struct {
 	// AckLatency is added before each ack (Send's return, SendAsync's done).
 	// Default 0. A non-zero value makes SendAsync call done from the

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run executes the command line in-process and returns exit code, stdout
+// and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := execute(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"run"},
+		{"run", "a", "b"},
+		{"run", "quickstart", "--no-such-flag"},
+		{"nosuchcommand"},
+		{"check"},
+		{"list", "extra"},
+		{"run", "no-such-scenario"},
+		{"run", "quickstart", "--set", "workload.mode=asink"},
+		{"validate", "quickstart", "--set", "workload.ratee=1"},
+		{"run", "quickstart", "--duration", "-1s"},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, exitUsage, stderr)
+		}
+		if stderr == "" {
+			t.Errorf("%v: no error message", args)
+		}
+	}
+}
+
+func TestHelpForEveryCommand(t *testing.T) {
+	for _, c := range []string{"run", "check", "report", "validate", "list"} {
+		code, out, _ := runCLI(t, c, "--help")
+		if code != 0 || !strings.Contains(out, "Usage:") {
+			t.Errorf("%s --help: exit %d, output %q", c, code, out)
+		}
+	}
+}
+
+func TestValidateNamesFileLineAndAllowedValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	bad := "name: bad\ndriver: {name: memory}\ndestinations: [{name: t}]\nworkload:\n  mode: asink\n  rate: 10\n  duration: 1s\n"
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "validate", path)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"bad.yaml:5", "workload.mode", "asink", "sync, async, oneway"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("error %q lacks %q", stderr, want)
+		}
+	}
+	code, out, _ := runCLI(t, "validate", "quickstart")
+	if code != 0 || !strings.HasPrefix(out, "ok: quickstart") {
+		t.Errorf("validate quickstart: exit %d %q", code, out)
+	}
+}
+
+func TestList(t *testing.T) {
+	code, out, _ := runCLI(t, "list")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"memory", "null", "quickstart", "selftest", "stall", "FAULT KINDS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSelftestExitCodes is the acceptance test: selftest exits 0
+// only when the checkers find exactly what was injected, and changing an
+// injected count with --set makes it exit 3. check and report then read
+// the stored run.
+func TestSelftestExitCodes(t *testing.T) {
+	res := t.TempDir()
+	code, out, stderr := runCLI(t, "run", "selftest", "--duration", "3s", "--results", res, "-q")
+	if code != 0 {
+		t.Fatalf("selftest: exit %d\n%s\n%s", code, out, stderr)
+	}
+	dir := lastLine(out)
+	if !strings.HasPrefix(dir, filepath.Join(res, "selftest")) {
+		t.Fatalf("last stdout line %q is not the run directory", dir)
+	}
+	if code, out, _ := runCLI(t, "check", dir); code != 0 || !strings.Contains(out, "lost") {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "report", dir); code != 0 || !strings.Contains(out, "PASSED") {
+		t.Errorf("report: exit %d\n%s", code, out)
+	}
+
+	code, out, _ = runCLI(t, "run", "selftest", "--duration", "3s", "--results", res, "-q",
+		"--set", "driver.options.inject.drop=6")
+	if code != exitExpect {
+		t.Fatalf("selftest with drop=6: exit %d, want 3\n%s", code, out)
+	}
+	if !strings.Contains(out, "FAIL lost == 5") {
+		t.Errorf("the failing expectation is not shown:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "check", lastLine(out)); code != exitExpect {
+		t.Errorf("check of the failing run: exit %d, want 3", code)
+	}
+}
+
+func TestCheckAndReportOfBrokenRunDirs(t *testing.T) {
+	empty := t.TempDir()
+	if code, _, _ := runCLI(t, "check", empty); code != exitError {
+		t.Errorf("check of a non-run directory: exit %d, want 1", code)
+	}
+	if code, _, _ := runCLI(t, "report", filepath.Join(empty, "nope")); code != exitError {
+		t.Errorf("report of a missing directory: exit %d, want 1", code)
+	}
+}
+
+// TestCrashedRunIsStillReadable removes summary.json (as a crash would leave
+// the directory) and truncates an op log mid-record: check and report must
+// still work and say the run is incomplete.
+func TestCrashedRunIsStillReadable(t *testing.T) {
+	res := t.TempDir()
+	code, out, _ := runCLI(t, "run", "quickstart", "--duration", "1s", "--set", "workload.warmup=0s", "--results", res, "-q")
+	if code != 0 {
+		t.Fatalf("quickstart: exit %d\n%s", code, out)
+	}
+	dir := lastLine(out)
+	if err := os.Remove(filepath.Join(dir, "summary.json")); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "ops", "producer-0000.ops")
+	st, err := os.Stat(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(log, st.Size()-3); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "check", dir)
+	if code != exitError && code != exitExpect {
+		t.Errorf("check of a crashed run: exit %d\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "checked up to its last whole record") {
+		t.Errorf("check does not say the log was truncated:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "report", dir)
+	if code != 0 || !strings.Contains(out, "INCOMPLETE") {
+		t.Errorf("report of a crashed run: exit %d\n%s", code, out)
+	}
+}

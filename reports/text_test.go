@@ -1,0 +1,100 @@
+package reports
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/brokerbench/brokerbench/drivers"
+	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/recorder"
+	"github.com/brokerbench/brokerbench/internal/summary"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run with -update if intended):\n%s", name, got)
+	}
+}
+
+func fixture() *Run {
+	key := uint32(3)
+	checks := map[string]*checker.Check{}
+	for _, n := range checker.Names() {
+		checks[n] = &checker.Check{Verdict: checker.VerdictValid}
+	}
+	checks["lost"] = &checker.Check{Verdict: checker.VerdictInvalid, Count: 2,
+		Detail: map[string]int64{"prefix": 0, "middle": 2, "postfix": 0},
+		Examples: []checker.Example{{TimeNs: 1_500_000_000, Producer: 0, Seq: 17, Key: &key, Partition: 1, Offset: 9, Detail: "acked, never delivered"}}}
+	s := &summary.Summary{
+		Schema: summary.Schema, Scenario: "demo", RunID: "20261121T000000Z",
+		Driver:   drivers.Info{Driver: "memory", Broker: "in-memory test broker", StandIn: "in-process test double"},
+		Workload: summary.Workload{Mode: "sync", Rate: "1000", Producers: 1, Consumers: 1, Window: 64, MessageSize: 124, Partitions: 2, Warmup: 1, Duration: 2},
+		Drain:    summary.Drain{End: checker.DrainQuiet, Seconds: 1.01},
+		Counts:   checker.Counts{Sent: 3000, Acked: 3000, Delivered: 2998, Deliveries: 2998},
+		Throughput: summary.Throughput{MeasuredSeconds: 2, SendRate: 1000, AckRate: 1000, DeliveryRate: 999, TargetRate: 1000},
+		Latency: summary.Latency{
+			PublishResponse: recorder.Percentiles{Count: 2000, P50: 41_000, P90: 60_000, P99: 120_000, P999: 900_000_000, P9999: 990_000_000, Max: 1_000_000_000},
+			PublishService:  recorder.Percentiles{Count: 2000, P50: 40_000, P90: 55_000, P99: 110_000, P999: 300_000, P9999: 990_000_000, Max: 1_000_000_000},
+		},
+		Checks:       checks,
+		Expectations: []summary.Expectation{{Expect: "lost == 0", Where: "demo.yaml:9", Value: 2, Known: true}},
+		Harness:      summary.Harness{CPUUtilization: 0.12, Warnings: []string{"the broker is a stand-in"}},
+		Errors:       []summary.ErrorCount{{Op: "send", Message: "stalled", Count: 1, First: 1.5, Last: 1.5}},
+	}
+	pts := []summary.SeriesPoint{
+		{T: 1, Seconds: 1, Phase: "warmup", Sent: 1000, Acked: 1000, Deliveries: 1000, Publish: summary.LatencyPt{Count: 1000, P99: 100_000, P999: 120_000, Max: 130_000}},
+		{T: 2, Seconds: 1, Phase: "measure", Sent: 1000, Acked: 1000, Deliveries: 998, InFlight: 1, Publish: summary.LatencyPt{Count: 1000, P99: 900_000_000, P999: 990_000_000, Max: 1_000_000_000}},
+	}
+	return &Run{Dir: "results/demo/20261121T000000Z", Summary: s, Series: pts}
+}
+
+func TestTextGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := Text(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text.golden", b.Bytes())
+}
+
+func TestTextIncompleteRun(t *testing.T) {
+	r := fixture()
+	r.Summary = nil
+	r.Info = &summary.RunInfo{Scenario: "demo", Driver: drivers.Info{Driver: "memory", Broker: "in-memory test broker"}}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text-incomplete.golden", b.Bytes())
+}
+
+func TestSeriesRowsSamplesLongRuns(t *testing.T) {
+	pts := make([]summary.SeriesPoint, 3600)
+	pts[1234].Publish.P999 = 5e9 // the one stall must be shown
+	rows := seriesRows(pts)
+	if len(rows) > maxSeriesRows+10 {
+		t.Fatalf("%d rows for a 1 h run", len(rows))
+	}
+	found := false
+	for _, i := range rows {
+		found = found || i == 1234
+	}
+	if !found {
+		t.Fatal("the worst second was sampled away")
+	}
+}
