@@ -39,14 +39,14 @@ func fixture() *Run {
 		checks[n] = &checker.Check{Verdict: checker.VerdictValid}
 	}
 	checks["lost"] = &checker.Check{Verdict: checker.VerdictInvalid, Count: 2,
-		Detail: map[string]int64{"prefix": 0, "middle": 2, "postfix": 0},
+		Detail:   map[string]int64{"prefix": 0, "middle": 2, "postfix": 0},
 		Examples: []checker.Example{{TimeNs: 1_500_000_000, Producer: 0, Seq: 17, Key: &key, Partition: 1, Offset: 9, Detail: "acked, never delivered"}}}
 	s := &summary.Summary{
 		Schema: summary.Schema, Scenario: "demo", RunID: "20261121T000000Z",
-		Driver:   drivers.Info{Driver: "memory", Broker: "in-memory test broker", StandIn: "in-process test double"},
-		Workload: summary.Workload{Mode: "sync", Rate: "1000", Producers: 1, Consumers: 1, Window: 64, MessageSize: 124, Partitions: 2, Warmup: 1, Duration: 2},
-		Drain:    summary.Drain{End: checker.DrainQuiet, Seconds: 1.01},
-		Counts:   checker.Counts{Sent: 3000, Acked: 3000, Delivered: 2998, Deliveries: 2998},
+		Driver:     drivers.Info{Driver: "memory", Broker: "in-memory test broker", StandIn: "in-process test double"},
+		Workload:   summary.Workload{Mode: "sync", Rate: "1000", Producers: 1, Consumers: 1, Window: 64, MessageSize: 124, Partitions: 2, Warmup: 1, Duration: 2},
+		Drain:      summary.Drain{End: checker.DrainQuiet, Seconds: 1.01},
+		Counts:     checker.Counts{Sent: 3000, Acked: 3000, Delivered: 2998, Deliveries: 2998},
 		Throughput: summary.Throughput{MeasuredSeconds: 2, SendRate: 1000, AckRate: 1000, DeliveryRate: 999, TargetRate: 1000},
 		Latency: summary.Latency{
 			PublishResponse: recorder.Percentiles{Count: 2000, P50: 41_000, P90: 60_000, P99: 120_000, P999: 900_000_000, P9999: 990_000_000, Max: 1_000_000_000},
