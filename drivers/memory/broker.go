@@ -19,7 +19,7 @@ var (
 	// ErrUnknownTopic: a send or consumer named a destination Setup never
 	// created.
 	ErrUnknownTopic = errors.New("memory: unknown topic")
-	// ErrClosed: the driver, producer or consumer is closed.
+	// ErrClosed: the driver or the producer is closed.
 	ErrClosed = errors.New("memory: closed")
 	// ErrAckNotHeld: Delivery.Ack was called for a delivery its consumer no
 	// longer holds (already acked, or handed to another consumer after a
