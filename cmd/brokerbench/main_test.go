@@ -136,7 +136,10 @@ func TestCheckAndReportOfBrokenRunDirs(t *testing.T) {
 // still work and say the run is incomplete.
 func TestCrashedRunIsStillReadable(t *testing.T) {
 	res := t.TempDir()
-	code, out, _ := runCLI(t, "run", "quickstart", "--duration", "1s", "--set", "workload.warmup=0s", "--results", res, "-q")
+	// No latency expectation: this test is about the files, and CI machines
+	// are noisy.
+	code, out, _ := runCLI(t, "run", "quickstart", "--duration", "1s", "--set", "workload.warmup=0s",
+		"--set", "expect={lost: 0, duplicate: 0}", "--results", res, "-q")
 	if code != 0 {
 		t.Fatalf("quickstart: exit %d\n%s", code, out)
 	}

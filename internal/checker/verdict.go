@@ -21,6 +21,9 @@ func (r *run) verdict(i int, t *tally) (string, string) {
 	case idxLost:
 		return r.lostVerdict(t.count)
 	case idxUnseen:
+		if noConsumers {
+			return VerdictUnknown, "no consumers: nothing could be delivered"
+		}
 		if t.count > 0 {
 			return VerdictUnknown, fmt.Sprintf("acked messages not delivered yet: %s; they may still arrive", r.unsettled())
 		}
@@ -55,7 +58,7 @@ var invalidNotes = [numChecks]string{
 func (r *run) lostVerdict(n int64) (string, string) {
 	switch {
 	case r.opts.Consumers == 0:
-		return VerdictUnknown, "no consumers: nothing could be delivered"
+		return VerdictUnknown, "no consumers: nothing could be delivered (not counted)"
 	case !r.clean():
 		return VerdictUnknown, r.unsettled() + ": undelivered acked messages count as unseen"
 	case n > 0:

@@ -166,36 +166,92 @@ func NewSendReader(r io.Reader) (*SendReader, error) {
 	return &SendReader{r: br, prevSeq: ^uint64(0)}, nil
 }
 
+// maxSendRecord bounds the encoded size of a Send record (9 varints of at
+// most 10 bytes and a flag byte).
+const maxSendRecord = 96
+
 // Read returns the next record, io.EOF at a clean end, and
 // io.ErrUnexpectedEOF when the file ends inside a record (a crashed run).
+// It decodes straight from the reader's buffer (Peek, then Discard).
 func (sr *SendReader) Read(s *Send) error {
-	d, err := binary.ReadVarint(sr.r)
-	if err != nil {
-		return eof(err, true)
+	buf, perr := sr.r.Peek(maxSendRecord)
+	if len(buf) == 0 {
+		if perr == nil || errors.Is(perr, io.EOF) {
+			return io.EOF
+		}
+		return perr
 	}
-	var rd recordReader
-	rd.r = sr.r
-	s.Seq = sr.prevSeq + 1 + uint64(d)
-	ob := rd.byte()
+	d := sliceDecoder{b: buf}
+	s.Seq = sr.prevSeq + 1 + uint64(d.varint())
+	ob := d.byte()
 	s.Outcome, s.Flags = Outcome(ob&0xF), ob>>4
 	s.Key = 0
 	if s.Flags&FlagKeyed != 0 {
-		s.Key = uint32(rd.uvarint())
+		s.Key = uint32(d.uvarint())
 	}
-	s.Partition = int32(int64(rd.uvarint()) - 1)
-	s.Offset = int64(rd.uvarint()) - 1
-	s.Intended = sr.prevIntd + rd.varint()
-	s.Sent = s.Intended + rd.varint()
-	s.Done = s.Sent + rd.varint()
-	s.Next = s.Seq + rd.uvarint()
-	if rd.err != nil {
-		return eof(rd.err, false)
+	s.Partition = int32(int64(d.uvarint()) - 1)
+	s.Offset = int64(d.uvarint()) - 1
+	s.Intended = sr.prevIntd + d.varint()
+	s.Sent = s.Intended + d.varint()
+	s.Done = s.Sent + d.varint()
+	s.Next = s.Seq + d.uvarint()
+	if d.bad {
+		if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
+			return perr
+		}
+		if len(buf) < maxSendRecord {
+			return io.ErrUnexpectedEOF
+		}
+		return fmt.Errorf("%w: malformed send record", ErrFormat)
+	}
+	if _, err := sr.r.Discard(d.n); err != nil {
+		return err
 	}
 	if s.Outcome < OK || s.Outcome > Unknown {
 		return fmt.Errorf("%w: bad outcome %d", ErrFormat, s.Outcome)
 	}
 	sr.prevSeq, sr.prevIntd = s.Seq, s.Intended
 	return nil
+}
+
+// sliceDecoder decodes varints from a byte slice; bad is set when the
+// slice ends inside a value or a value overflows.
+type sliceDecoder struct {
+	b   []byte
+	n   int
+	bad bool
+}
+
+func (d *sliceDecoder) byte() byte {
+	if d.bad || d.n >= len(d.b) {
+		d.bad = true
+		return 0
+	}
+	c := d.b[d.n]
+	d.n++
+	return c
+}
+
+func (d *sliceDecoder) uvarint() uint64 {
+	if d.bad {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b[d.n:])
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.n += k
+	return v
+}
+
+func (d *sliceDecoder) varint() int64 {
+	ux := d.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
+	}
+	return x
 }
 
 // DeliveryWriter appends Delivery records; not safe for concurrent use.

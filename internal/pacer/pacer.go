@@ -53,23 +53,25 @@ func (p *Pacer) Due(n uint64) int64 {
 }
 
 // Wait blocks until now() >= due, sleeping in steps of at most 50 ms so that
-// done is noticed; it returns false when done is closed first. now returns
-// ns since the run origin.
-func (p *Pacer) Wait(due int64, now func() int64, done <-chan struct{}) bool {
+// done is noticed. It returns the last clock reading (>= due), so the caller
+// needs no second clock read to stamp the send, and false when done is
+// closed first. now returns ns since the run origin.
+func (p *Pacer) Wait(due int64, now func() int64, done <-chan struct{}) (int64, bool) {
 	for {
-		d := time.Duration(due - now())
+		t := now()
+		d := time.Duration(due - t)
 		if d <= 0 {
-			return true
+			return t, true
 		}
 		if d > p.maxSleep {
 			d = p.maxSleep
 		}
-		t := time.NewTimer(d)
+		timer := time.NewTimer(d)
 		select {
 		case <-done:
-			t.Stop()
-			return false
-		case <-t.C:
+			timer.Stop()
+			return t, false
+		case <-timer.C:
 		}
 	}
 }

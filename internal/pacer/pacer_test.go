@@ -59,8 +59,12 @@ func TestAccuracy(t *testing.T) {
 	var lags []int64
 	for n := uint64(0); n < 1000; n++ {
 		due := p.Due(n)
-		if !p.Wait(due, now, done) {
+		at, ok := p.Wait(due, now, done)
+		if !ok {
 			t.Fatal("Wait returned false without done")
+		}
+		if at < due {
+			t.Fatalf("Wait returned at %d, before the due time %d", at, due)
 		}
 		lags = append(lags, now()-due)
 	}
@@ -86,7 +90,7 @@ func TestWaitStopsOnDone(t *testing.T) {
 	p := New(0, 1, 0, 1)
 	done := make(chan struct{})
 	close(done)
-	if p.Wait(int64(time.Hour), now, done) {
+	if _, ok := p.Wait(int64(time.Hour), now, done); ok {
 		t.Fatal("Wait returned true though done was closed")
 	}
 }

@@ -31,8 +31,9 @@ type producerLoop struct {
 	errs    *errorTally
 	nonce   uint32 // run nonce stamped into every envelope
 
-	buf   []byte  // sync and oneway payload buffer
-	slots []*slot // async
+	buf   []byte          // sync and oneway payload buffer
+	msg   drivers.Message // sync and oneway message (reused: no allocation)
+	slots []*slot         // async
 	free  chan *slot
 }
 
@@ -66,20 +67,31 @@ func (l *producerLoop) init(window int) {
 	}
 }
 
-// run sends until the schedule ends or stop is closed.
+// run sends until the schedule ends, the limit is reached or stop is
+// closed. Each message costs two clock reads: one here (the due check,
+// which also stamps the send) and one when the outcome is recorded.
 func (l *producerLoop) run() {
 	for n := uint64(0); l.limit == 0 || n < l.limit; n++ {
-		due := l.pacer.Due(n)
+		var due, at int64
 		if l.pacer.Closed() {
+			select {
+			case <-l.stop:
+				return
+			default:
+			}
 			due = l.now()
+			at = due
+		} else {
+			due = l.pacer.Due(n)
+			var ok bool
+			if at, ok = l.pacer.Wait(due, l.now, l.stop); !ok {
+				return
+			}
 		}
 		if due >= l.sendEnd {
 			return
 		}
-		if !l.pacer.Wait(due, l.now, l.stop) {
-			return
-		}
-		if !l.sendOne(due) {
+		if !l.sendOne(due, at) {
 			return
 		}
 	}
@@ -98,16 +110,18 @@ func (l *producerLoop) prepare(s *oplog.Send, msg *drivers.Message, buf []byte, 
 	msg.Topic, msg.Key, msg.Payload = l.topic, key, buf
 }
 
-func (l *producerLoop) sendOne(due int64) bool {
+// sendOne sends the message due at due; at is the clock reading taken
+// just before (the send time, unless the async window makes it wait).
+func (l *producerLoop) sendOne(due, at int64) bool {
 	switch l.mode {
 	case drivers.ModeAsync:
-		return l.sendAsync(due)
+		return l.sendAsync(due, at)
 	case drivers.ModeOneway:
 		var s oplog.Send
-		var msg drivers.Message
-		l.prepare(&s, &msg, l.buf, due)
-		s.Sent = l.now()
-		err := l.prod.SendOneway(l.ctx, &msg)
+		msg := &l.msg
+		l.prepare(&s, msg, l.buf, due)
+		s.Sent = at
+		err := l.prod.SendOneway(l.ctx, msg)
 		s.Outcome = oplog.Unknown
 		if err != nil {
 			s.Outcome = outcomeOf(err)
@@ -117,10 +131,10 @@ func (l *producerLoop) sendOne(due int64) bool {
 		l.rec.Complete(&s, err == nil)
 	default:
 		var s oplog.Send
-		var msg drivers.Message
-		l.prepare(&s, &msg, l.buf, due)
-		s.Sent = l.now()
-		ack, err := l.prod.Send(l.ctx, &msg)
+		msg := &l.msg
+		l.prepare(&s, msg, l.buf, due)
+		s.Sent = at
+		ack, err := l.prod.Send(l.ctx, msg)
 		l.finish(&s, ack, err)
 		l.rec.Complete(&s, err == nil)
 	}
@@ -137,7 +151,7 @@ func (l *producerLoop) finish(s *oplog.Send, ack drivers.Ack, err error) {
 	s.Outcome, s.Partition, s.Offset = oplog.OK, ack.Partition, ack.Offset
 }
 
-func (l *producerLoop) sendAsync(due int64) bool {
+func (l *producerLoop) sendAsync(due, at int64) bool {
 	var sl *slot
 	select {
 	case sl = <-l.free:
@@ -147,10 +161,11 @@ func (l *producerLoop) sendAsync(due int64) bool {
 		case <-l.stop:
 			return false
 		}
+		at = l.now() // the send starts only now
 	}
 	l.prepare(&sl.s, &sl.msg, sl.msg.Payload[:l.size], due)
 	sl.state.Store(slotPending)
-	sl.s.Sent = l.now()
+	sl.s.Sent = at
 	l.prod.SendAsync(l.ctx, &sl.msg, sl.done)
 	return true
 }

@@ -177,6 +177,9 @@ func (r *reference) outcomes() {
 // missing finds acked messages never delivered and places them relative to
 // the delivered seqs of their producer.
 func (r *reference) missing() {
+	if len(r.h.Consumers) == 0 {
+		return // nothing could be delivered: not counted, verdicts unknown
+	}
 	check := "unseen"
 	if (r.h.DrainEnd == "complete" || r.h.DrainEnd == "quiet") && !r.res.Truncated {
 		check = "lost"
@@ -241,6 +244,8 @@ func (r *reference) verdicts() {
 		switch {
 		case name == "recovered" || name == "redelivered":
 			c.Verdict = "valid"
+		case noConsumers:
+			c.Verdict = "unknown"
 		case name == "unseen" && c.Count > 0:
 			c.Verdict = "unknown"
 		case name == "unseen":
