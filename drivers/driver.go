@@ -83,14 +83,16 @@ type Producer interface {
 	// any other error means the outcome is unknown.
 	Send(ctx context.Context, m *Message) (Ack, error)
 	// SendAsync starts writing m and calls done exactly once with the
-	// outcome, possibly before SendAsync returns. It may block while the
-	// driver's own pipeline is full.
+	// outcome, possibly before SendAsync returns (inline). It may block
+	// while the driver's own pipeline is full. done must not call back
+	// into the same producer.
 	SendAsync(ctx context.Context, m *Message, done func(Ack, error))
 	// SendOneway writes m without waiting for any ack; the outcome is never
 	// known. An error means the write could not even be attempted.
 	SendOneway(ctx context.Context, m *Message) error
 	// Close flushes and releases the producer. Pending async sends get
-	// their done callback before Close returns.
+	// their done callback before Close returns. Calling Close twice is
+	// allowed and the second call returns nil.
 	Close() error
 }
 
@@ -106,7 +108,8 @@ type Delivery struct {
 	// before (RabbitMQ's redelivered, a retry topic, ...).
 	Redelivered bool
 	// Ack acknowledges the delivery to the broker; nil when the driver acks
-	// by itself.
+	// by itself. It is called at most once, during the Handler call or
+	// later from another goroutine; a driver must allow both.
 	Ack func() error
 }
 
@@ -115,7 +118,7 @@ type Delivery struct {
 type Handler func(d *Delivery)
 
 // Consumer is an open subscription; Close stops deliveries and returns once
-// no Handler call is running.
+// no Handler call is running. Calling Close twice is allowed.
 type Consumer interface {
 	Close() error
 }
