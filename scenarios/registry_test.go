@@ -48,6 +48,7 @@ type inject struct {
 	Duplicate       int `yaml:"duplicate"`
 	Redeliver       int `yaml:"redeliver"`
 	Reorder         int `yaml:"reorder"`
+	Corrupt         int `yaml:"corrupt"`
 	ReorderDistance int `yaml:"reorder_distance"`
 }
 

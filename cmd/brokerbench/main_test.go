@@ -113,7 +113,7 @@ func TestSelftestExitCodes(t *testing.T) {
 	if code != exitExpect {
 		t.Fatalf("selftest with drop=6: exit %d, want 3\n%s", code, out)
 	}
-	if !strings.Contains(out, "FAIL lost == 5") {
+	if !strings.Contains(out, "FAIL lost == 7") {
 		t.Errorf("the failing expectation is not shown:\n%s", out)
 	}
 	if code, _, _ := runCLI(t, "check", lastLine(out)); code != exitExpect {

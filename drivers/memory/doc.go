@@ -79,7 +79,7 @@
 //
 // Every accepted send (all modes, all producers and topics) takes the next
 // broker-wide arrival index, 0-based. Inject chooses Drop+Duplicate+
-// Redeliver+Reorder distinct indices from [From, To) with a seeded
+// Redeliver+Reorder+Corrupt distinct indices from [From, To) with a seeded
 // math/rand/v2 PCG (Driver.Plan lists them); each gets one injection:
 //
 //   - drop: acked (partition, offset -1) but never stored: lost.
@@ -93,6 +93,9 @@
 //     there (duplicate copies and other released held messages count), then
 //     appended; or after ReorderMaxHold, or when its producer or the driver
 //     closes, whichever comes first. A held message is never lost.
+//   - corrupt: acked and stored, but the stored copy has one payload byte
+//     flipped: consumers get a payload that is not a valid envelope (the
+//     harness counts it unexpected, and the original message lost).
 //
 // With one producer the arrival index is the envelope's seq, so tests can
 // compare a checker's findings with Plan. A run that sends at least To

@@ -17,9 +17,10 @@ const (
 	KindDuplicate
 	KindRedeliver
 	KindReorder
+	KindCorrupt
 )
 
-var kindNames = [...]string{"none", "drop", "duplicate", "redeliver", "reorder"}
+var kindNames = [...]string{"none", "drop", "duplicate", "redeliver", "reorder", "corrupt"}
 
 // String returns the option spelling of k ("drop", "duplicate", ...).
 func (k Kind) String() string {
@@ -42,7 +43,7 @@ type Planned struct {
 // Reorder) released by ReorderMaxHold or a Close before ReorderDistance
 // records followed them: they may show less reordering, or none.
 type InjectCounts struct {
-	Drop, Duplicate, Redeliver, Reorder int64
+	Drop, Duplicate, Redeliver, Reorder, Corrupt int64
 	ReorderShort                        int64
 }
 
@@ -53,7 +54,7 @@ type plan struct {
 	kinds    map[int64]Kind
 	list     []Planned // sorted by index
 
-	drop, dup, redeliver, reorder, reorderShort atomic.Int64
+	drop, dup, redeliver, reorder, corrupt, reorderShort atomic.Int64
 }
 
 // planSeedStream separates the plan's random stream from the jitter's.
@@ -81,7 +82,7 @@ func newPlan(in Inject) *plan {
 	kinds := []struct {
 		kind Kind
 		n    int
-	}{{KindDrop, in.Drop}, {KindDuplicate, in.Duplicate}, {KindRedeliver, in.Redeliver}, {KindReorder, in.Reorder}}
+	}{{KindDrop, in.Drop}, {KindDuplicate, in.Duplicate}, {KindRedeliver, in.Redeliver}, {KindReorder, in.Reorder}, {KindCorrupt, in.Corrupt}}
 	var i int64
 	for _, c := range kinds {
 		for range c.n {
@@ -118,12 +119,14 @@ func (p *plan) count(k Kind) {
 		p.redeliver.Add(1)
 	case KindReorder:
 		p.reorder.Add(1)
+	case KindCorrupt:
+		p.corrupt.Add(1)
 	}
 }
 
 func (p *plan) counts() InjectCounts {
 	return InjectCounts{
 		Drop: p.drop.Load(), Duplicate: p.dup.Load(), Redeliver: p.redeliver.Load(),
-		Reorder: p.reorder.Load(), ReorderShort: p.reorderShort.Load(),
+		Reorder: p.reorder.Load(), Corrupt: p.corrupt.Load(), ReorderShort: p.reorderShort.Load(),
 	}
 }

@@ -70,6 +70,10 @@ type Inject struct {
 	// or after ReorderMaxHold, or when its producer or the driver closes,
 	// whichever comes first. Never lost.
 	Reorder int `yaml:"reorder"`
+	// Corrupt: acked and stored normally, but the stored copy has one
+	// payload byte flipped, so consumers get a message that is not a valid
+	// harness envelope (counted as unexpected, and the original as lost).
+	Corrupt int `yaml:"corrupt"`
 	// ReorderDistance is how many records a held message waits for; >= 1,
 	// default 3.
 	ReorderDistance int `yaml:"reorder_distance"`
@@ -128,7 +132,7 @@ func (in *Inject) validate() []drivers.OptionError {
 	for _, c := range []struct {
 		field string
 		n     int
-	}{{"drop", in.Drop}, {"duplicate", in.Duplicate}, {"redeliver", in.Redeliver}, {"reorder", in.Reorder}} {
+	}{{"drop", in.Drop}, {"duplicate", in.Duplicate}, {"redeliver", in.Redeliver}, {"reorder", in.Reorder}, {"corrupt", in.Corrupt}} {
 		if c.n < 0 {
 			bad(c.field, "must be >= 0, got %d", c.n)
 			continue
@@ -150,4 +154,6 @@ func (in *Inject) validate() []drivers.OptionError {
 }
 
 // total is the number of injections the plan holds.
-func (in *Inject) total() int { return in.Drop + in.Duplicate + in.Redeliver + in.Reorder }
+func (in *Inject) total() int {
+	return in.Drop + in.Duplicate + in.Redeliver + in.Reorder + in.Corrupt
+}

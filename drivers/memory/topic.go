@@ -39,6 +39,9 @@ func (t *topic) store(part int32, m *drivers.Message, k Kind, from *producer) dr
 		return drivers.Ack{Partition: part, Offset: -1}
 	}
 	r := t.newRecord(p, m, k == KindRedeliver)
+	if k == KindCorrupt && len(r.payload) > 0 {
+		r.payload[len(r.payload)/2] ^= 0x40 // our own copy: the sender's bytes are untouched
+	}
 	off := t.appendRecord(part, r)
 	if k == KindDuplicate {
 		t.appendRecord(part, r)

@@ -106,19 +106,21 @@ func TestSelftestSweep(t *testing.T) {
 		runs = 2
 	}
 	for seed := 1; seed <= runs; seed++ {
-		drop, dup, redel, reorder := seed%4, (seed*3)%5, (seed*7)%4, (seed*5)%6
+		drop, dup, redel, reorder, corrupt := seed%4, (seed*3)%5, (seed*7)%4, (seed*5)%6, seed%3
 		sets := []string{
 			"driver.options.inject.seed=" + itoa(seed),
 			"driver.options.inject.drop=" + itoa(drop),
 			"driver.options.inject.duplicate=" + itoa(dup),
 			"driver.options.inject.redeliver=" + itoa(redel),
 			"driver.options.inject.reorder=" + itoa(reorder),
+			"driver.options.inject.corrupt=" + itoa(corrupt),
 			"driver.options.inject.from=20",
 			"driver.options.inject.to=1020",
 			"workload.rate=3000",
 			"workload.duration=600ms",
 			"workload.drain_quiet=400ms",
-			"expect.lost=" + itoa(drop),
+			"expect.lost=" + itoa(drop+corrupt),
+			"expect.unexpected=" + itoa(corrupt),
 			"expect.duplicate=" + itoa(dup),
 			"expect.redelivered=" + itoa(redel),
 			"expect.reorder=" + itoa(reorder),
@@ -127,7 +129,7 @@ func TestSelftestSweep(t *testing.T) {
 		sc := load(t, reg, string(src), sets...)
 		res := runIt(t, context.Background(), reg, sc)
 		if !res.Summary.Passed {
-			t.Errorf("seed %d (drop %d dup %d redeliver %d reorder %d): %s", seed, drop, dup, redel, reorder, failed(res.Summary))
+			t.Errorf("seed %d (drop %d dup %d redeliver %d reorder %d corrupt %d): %s", seed, drop, dup, redel, reorder, corrupt, failed(res.Summary))
 		}
 	}
 }
