@@ -60,10 +60,10 @@ func TestBundledContents(t *testing.T) {
 		t.Errorf("quickstart options %+v", o)
 	}
 	st := load("selftest")
-	if got := expectStrings(st); got != "lost == 5, duplicate == 4, redelivered == 3, reorder == 6, unexpected == 0, aborted_read == 0, unseen == 0" {
+	if got := expectStrings(st); got != "lost == 7, duplicate == 4, redelivered == 3, reorder == 6, unexpected == 2, aborted_read == 0, unseen == 0" {
 		t.Errorf("selftest expect: %s", got)
 	}
-	if in := st.Driver.Options.(*memoryOptions).Inject; in.Seed != 7 || in.Drop != 5 || in.Duplicate != 4 || in.Redeliver != 3 || in.Reorder != 6 {
+	if in := st.Driver.Options.(*memoryOptions).Inject; in.Seed != 7 || in.Drop != 5 || in.Duplicate != 4 || in.Redeliver != 3 || in.Reorder != 6 || in.Corrupt != 2 {
 		t.Errorf("selftest inject %+v", in)
 	}
 	if in := load("selftest", "driver.options.inject.drop=6").Driver.Options.(*memoryOptions).Inject; in.Drop != 6 {
