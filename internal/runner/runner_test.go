@@ -216,3 +216,35 @@ func TestPanickingDriverKeepsResults(t *testing.T) {
 		t.Fatalf("op logs: %v", paths)
 	}
 }
+
+// TestPacerHoldsRateInARun asserts pacer accuracy on what a run recorded:
+// the measured send rate is the target within 3 %, every full second of
+// the series is within 10 % of it, and the pacer's own lag (response time
+// minus service time at the median) stays small. Bounds are loose for
+// noisy CI machines; docs/benchmarks.md has the measured figures.
+func TestPacerHoldsRateInARun(t *testing.T) {
+	reg := registry.Default()
+	sc := load(t, reg, basic, "workload.mode=sync", "workload.rate=4000", "workload.duration=2s",
+		"workload.producers=2", "expect={}")
+	res := runIt(t, context.Background(), reg, sc)
+	s := res.Summary
+	if r := s.Throughput.SendRate; r < 4000*0.97 || r > 4000*1.03 {
+		t.Errorf("send rate %.0f/s, want 4000 ± 3%%", r)
+	}
+	pts, err := summary.ReadSeries(res.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pts {
+		if p.Phase != summary.PhaseMeasure || p.Seconds < 0.99 || p.T > float64(s.Workload.Warmup+s.Workload.Duration) {
+			continue
+		}
+		if r := float64(p.Sent) / p.Seconds; r < 3600 || r > 4400 {
+			t.Errorf("second ending at %.1fs: %.0f msg/s, want 4000 ± 10%%", p.T, r)
+		}
+	}
+	lag := s.Latency.PublishResponse.P50 - s.Latency.PublishService.P50
+	if lag > int64(5*time.Millisecond) {
+		t.Errorf("median pacer lag %v, want < 5ms", time.Duration(lag))
+	}
+}
