@@ -44,7 +44,7 @@ type Planned struct {
 // records followed them: they may show less reordering, or none.
 type InjectCounts struct {
 	Drop, Duplicate, Redeliver, Reorder, Corrupt int64
-	ReorderShort                        int64
+	ReorderShort                                 int64
 }
 
 // plan is the fixed choice of arrival indices, plus the counters of what
