@@ -13,6 +13,7 @@ import (
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
+	"github.com/brokerbench/brokerbench/internal/units"
 )
 
 // Run is what a report shows of one run directory. Summary may be nil (a
@@ -138,19 +139,7 @@ func writeProblems(w *errWriter, s *summary.Summary) {
 }
 
 // FmtNs formats ns for people: 850ns, 12.3µs, 1.23ms, 2.50s; "-" for 0.
-func FmtNs(ns int64) string {
-	switch {
-	case ns == 0:
-		return "-"
-	case ns < 1_000:
-		return fmt.Sprintf("%dns", ns)
-	case ns < 1_000_000:
-		return fmt.Sprintf("%.1fµs", float64(ns)/1e3)
-	case ns < 1_000_000_000:
-		return fmt.Sprintf("%.2fms", float64(ns)/1e6)
-	}
-	return fmt.Sprintf("%.2fs", float64(ns)/1e9)
-}
+func FmtNs(ns int64) string { return units.Ns(ns) }
 
 // errWriter keeps the first write error so rendering code stays linear.
 type errWriter struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
+	"github.com/brokerbench/brokerbench/internal/units"
 )
 
 // seriesLoop writes one point per interval to series.jsonl and the interval
@@ -140,18 +141,5 @@ func statusLine(p *summary.SeriesPoint, c recorder.Counters) string {
 		rate = float64(p.Sent) / p.Seconds
 	}
 	return fmt.Sprintf("%6.0fs %-7s send %8.0f/s  acked %d  failed %d  unknown %d  in flight %d  delivered %d  p99 publish %s",
-		p.T, p.Phase, rate, c.Acked, c.Failed, c.Unknown, c.InFlight(), c.Deliveries, fmtNs(p.Publish.P99))
-}
-
-// fmtNs formats ns for people: 850ns, 1.23ms, 2.5s.
-func fmtNs(ns int64) string {
-	switch {
-	case ns < 1_000:
-		return fmt.Sprintf("%dns", ns)
-	case ns < 1_000_000:
-		return fmt.Sprintf("%.1fµs", float64(ns)/1e3)
-	case ns < 1_000_000_000:
-		return fmt.Sprintf("%.2fms", float64(ns)/1e6)
-	}
-	return fmt.Sprintf("%.2fs", float64(ns)/1e9)
+		p.T, p.Phase, rate, c.Acked, c.Failed, c.Unknown, c.InFlight(), c.Deliveries, units.NsZero(p.Publish.P99))
 }
