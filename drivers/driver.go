@@ -173,6 +173,10 @@ type Env struct {
 	Start  time.Time
 	Seed   int64
 	Logger *slog.Logger
+	// Endpoints are the client addresses of the cluster the harness
+	// started for this run (scenario cluster: section), empty when there
+	// is none; a driver then uses the addresses in its own options.
+	Endpoints []string
 }
 
 // Options are a driver's scenario options: a pointer to a struct with yaml
