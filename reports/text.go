@@ -41,6 +41,7 @@ func Text(w io.Writer, r *Run) error {
 	writeCounts(tw, s)
 	writeLatency(tw, s)
 	WriteChecks(tw, s)
+	writeFaults(tw, s)
 	WriteExpectations(tw, s)
 	writeProblems(tw, s)
 	writeSeries(tw, r.Series)
@@ -56,6 +57,13 @@ func writeHeader(w *errWriter, dir string, s *summary.Summary) {
 	w.printf("\n")
 	if s.Driver.StandIn != "" {
 		w.printf("         STAND-IN: %s — its numbers are not a real broker's\n", s.Driver.StandIn)
+	}
+	if c := s.Cluster; c != nil {
+		names := make([]string, len(c.Nodes))
+		for i, n := range c.Nodes {
+			names[i] = n.Name
+		}
+		w.printf("cluster  %s, %d node(s): %s\n", c.Backend, len(c.Nodes), strings.Join(names, ", "))
 	}
 	wl := s.Workload
 	w.printf("workload %s, rate %s msg/s, %d producer(s), %d consumer(s), %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",

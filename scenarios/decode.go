@@ -26,8 +26,9 @@ type decoder struct {
 	valAt map[string]*yaml.Node // field path -> its value node
 	seen  map[string]bool       // field paths holding a non-null value
 	bad   map[string]bool       // field paths already reported
-	// options is the driver.options node, decoded once the driver is known.
-	options *yaml.Node
+	// options are the driver.options and cluster.options nodes by path,
+	// decoded once the driver and the backend are known.
+	options map[string]*yaml.Node
 	// inAlias counts the aliases being decoded; aliasValues the values
 	// decoded through them; aliasUse is the outermost alias and its path.
 	inAlias     int
@@ -47,6 +48,8 @@ func newDecoder(file string, errs *Errors) *decoder {
 		valAt: map[string]*yaml.Node{},
 		seen:  map[string]bool{},
 		bad:   map[string]bool{},
+
+		options: map[string]*yaml.Node{},
 	}
 }
 

@@ -18,6 +18,8 @@ const (
 	DefaultSendTimeout  = 10 * time.Second
 	DefaultSeed         = 1
 	DefaultPartitions   = 1
+	// MaxClusterNodes bounds cluster.nodes (every node runs on this machine).
+	MaxClusterNodes = 9
 )
 
 // defaultScenario holds the defaults decoding starts from.
@@ -49,5 +51,8 @@ func (d *decoder) fillDefaults(s *Scenario) {
 	}
 	if !d.seen["expect"] {
 		s.Expect = DefaultExpect()
+	}
+	if s.Cluster.Backend != "" && !d.seen["cluster.nodes"] {
+		s.Cluster.Nodes = 1
 	}
 }

@@ -108,6 +108,8 @@ func encode(v reflect.Value) (*yaml.Node, error) {
 // encodeSpecial encodes the types with their own YAML spelling.
 func encodeSpecial(v reflect.Value) (*yaml.Node, bool, error) {
 	switch v.Type() {
+	case targetType:
+		return encodeTarget(v.Interface().(Target)), true, nil
 	case durationType:
 		return str(formatDuration(time.Duration(v.Int()))), true, nil
 	case modeType:

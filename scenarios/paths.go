@@ -32,12 +32,15 @@ func parentPath(path string) string {
 
 // optionPath turns a drivers.OptionError field ("inject.drop",
 // "stalls.0.at" or "stalls[0].at") into a full field path.
-func optionPath(field string) string {
+func optionPath(field string) string { return optionPathAt(optionsPath, field) }
+
+// optionPathAt is optionPath below the options at base.
+func optionPathAt(base, field string) string {
 	if field == "" {
-		return optionsPath
+		return base
 	}
 	var b strings.Builder
-	b.WriteString(optionsPath)
+	b.WriteString(base)
 	for _, seg := range strings.Split(field, ".") {
 		if _, err := strconv.Atoi(seg); err == nil {
 			b.WriteString("[" + seg + "]")
@@ -50,3 +53,6 @@ func optionPath(field string) string {
 
 // optionsPath is the field path of the driver options.
 const optionsPath = "driver.options"
+
+// clusterOptionsPath is the field path of the cluster backend's options.
+const clusterOptionsPath = "cluster.options"

@@ -35,7 +35,9 @@ func (d *decoder) decodeSpecial(n *yaml.Node, v reflect.Value, path string) bool
 	case expectType:
 		d.decodeExpect(n, v, path)
 	case optionsType:
-		d.options = n // decoded by decodeOptions once the driver is known
+		d.options[path] = n // decoded by decodeOptions once the owner is known
+	case targetType:
+		d.decodeTarget(n, v, path)
 	default:
 		return false
 	}

@@ -19,8 +19,13 @@ type Scenario struct {
 	Name         string        `yaml:"name"`
 	Description  string        `yaml:"description"`
 	Driver       DriverSpec    `yaml:"driver"`
+	// Cluster is the cluster the harness starts for the run; Backend ""
+	// means none (the driver connects to addresses in its own options).
+	Cluster      ClusterSpec   `yaml:"cluster"`
 	Destinations []Destination `yaml:"destinations"`
 	Workload     Workload      `yaml:"workload"`
+	// Faults is the fault schedule, timed from the start of sending.
+	Faults []FaultSpec `yaml:"faults"`
 	// Expect is every threshold that decides the exit code, in file order.
 	// When the file has no expect section the defaults of DefaultExpect
 	// apply and are written into the effective scenario.
@@ -32,6 +37,16 @@ type DriverSpec struct {
 	Name string `yaml:"name"`
 	// Options is the pointer returned by the driver's Factory.Options,
 	// filled from driver.options and validated.
+	Options drivers.Options `yaml:"options"`
+}
+
+// ClusterSpec names a cluster backend (see `brokerbench list`), its node
+// count and its options.
+type ClusterSpec struct {
+	Backend string `yaml:"backend"`
+	Nodes   int    `yaml:"nodes"` // >= 1; default 1 when a backend is named
+	// Options is the pointer returned by the backend's Factory.Options,
+	// filled from cluster.options and validated.
 	Options drivers.Options `yaml:"options"`
 }
 

@@ -41,6 +41,10 @@ func (d *decoder) validate(s *Scenario) {
 	d.required("driver.name", s.Driver.Name == "")
 	d.validateDestinations(s.Destinations)
 	d.validateWorkload(&s.Workload, s.Destinations)
+	if s.Cluster.Backend != "" {
+		d.inRange("cluster.nodes", int64(s.Cluster.Nodes), 1, MaxClusterNodes, "")
+	}
+	d.validateFaults(s)
 	for _, e := range s.Expect {
 		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
 			d.problem(joinPath("expect", e.Metric), "the threshold must be a finite number, got %v", e.Value)

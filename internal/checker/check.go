@@ -15,9 +15,10 @@ const (
 
 // tally accumulates one check during a run.
 type tally struct {
-	count    int64
-	detail   map[string]int64
-	examples []Example
+	count     int64
+	detail    map[string]int64
+	examples  []Example
+	inWindows []int64 // per Options.Windows
 }
 
 // run is the state of one Checker.Run.
@@ -62,11 +63,13 @@ func (c *Checker) Run(opts Options) (*Result, error) {
 	return r.result(), nil
 }
 
-// hit counts one anomaly of check i, under detail key k unless k is "",
-// and reports whether an example of it is still wanted.
-func (r *run) hit(i int, k string) bool {
+// hit counts one anomaly of check i that happened at time at, under
+// detail key k unless k is "", and reports whether an example of it is
+// still wanted.
+func (r *run) hit(i int, k string, at int64) bool {
 	t := &r.tallies[i]
 	t.count++
+	r.window(t, at)
 	if k != "" {
 		if t.detail == nil {
 			t.detail = map[string]int64{}
@@ -79,4 +82,16 @@ func (r *run) hit(i int, k string) bool {
 // example keeps e as an example of check i.
 func (r *run) example(i int, e Example) {
 	r.tallies[i].examples = append(r.tallies[i].examples, e)
+}
+
+// window counts an anomaly at time at in every window that contains it.
+func (r *run) window(t *tally, at int64) {
+	for w, win := range r.opts.Windows {
+		if at >= win.Start && at < win.End {
+			if t.inWindows == nil {
+				t.inWindows = make([]int64, len(r.opts.Windows))
+			}
+			t.inWindows[w]++
+		}
+	}
 }

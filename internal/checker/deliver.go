@@ -22,7 +22,7 @@ func (r *run) onDelivery(d *oplog.Delivery) {
 		return
 	case oplog.KindUnexpected:
 		r.counts.Deliveries++
-		if r.hit(idxUnexpected, "foreign") {
+		if r.hit(idxUnexpected, "foreign", d.Time) {
 			r.example(idxUnexpected, deliveryExample(d, "not ours or corrupted"))
 		}
 		return
@@ -35,7 +35,7 @@ func (r *run) onDelivery(d *oplog.Delivery) {
 	}
 	switch {
 	case nib&nibOutcome == 0:
-		if r.hit(idxUnexpected, "unsent") {
+		if r.hit(idxUnexpected, "unsent", d.Time) {
 			r.example(idxUnexpected, deliveryExample(d, "no send record for this message"))
 		}
 	case nib&nibDelivered != 0:
@@ -49,15 +49,15 @@ func (r *run) onDelivery(d *oplog.Delivery) {
 func (r *run) extraDelivery(d *oplog.Delivery, nib uint8) {
 	switch {
 	case d.Redelivered:
-		if r.hit(idxRedelivered, "flagged") {
+		if r.hit(idxRedelivered, "flagged", d.Time) {
 			r.example(idxRedelivered, deliveryExample(d, "flagged redelivery"))
 		}
 	case nib&nibAckFailed != 0:
-		if r.hit(idxRedelivered, "after_ack_failure") {
+		if r.hit(idxRedelivered, "after_ack_failure", d.Time) {
 			r.example(idxRedelivered, deliveryExample(d, "redelivered after a failed consumer ack"))
 		}
 	default:
-		if r.hit(idxDuplicate, "") {
+		if r.hit(idxDuplicate, "", d.Time) {
 			r.example(idxDuplicate, deliveryExample(d, "delivered again: not flagged, consumer ack did not fail"))
 		}
 	}
@@ -70,17 +70,17 @@ func (r *run) firstDelivery(p *producer, d *oplog.Delivery, o oplog.Outcome) {
 	r.counts.Delivered++
 	switch o {
 	case oplog.Failed:
-		if r.hit(idxAbortedRead, "") {
+		if r.hit(idxAbortedRead, "", d.Time) {
 			r.example(idxAbortedRead, deliveryExample(d, "delivered though its send failed"))
 		}
 	case oplog.Unknown:
-		if r.hit(idxRecovered, "") {
+		if r.hit(idxRecovered, "", d.Time) {
 			r.example(idxRecovered, deliveryExample(d, "unknown send outcome, delivered"))
 		}
 	}
 	k := sendUnit(p.id, d.Keyed, d.Key, d.Partition)
 	if late, by := r.order.firstDelivery(p, k, d.Seq, d.Time); late {
-		if r.hit(idxReorder, "") {
+		if r.hit(idxReorder, "", d.Time) {
 			r.example(idxReorder, deliveryExample(d, fmt.Sprintf("overtaken by seq %d, sent after this one's ack", by)))
 		}
 	}

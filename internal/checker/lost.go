@@ -68,11 +68,12 @@ func (r *run) scanMissing() {
 }
 
 // missingExamples is the third pass: it reads the send logs of producers
-// with missing messages up to their first MaxExamples missing ones and
-// keeps the earliest acks overall.
+// with missing messages up to their first MaxExamples missing ones (all of
+// them when Options.Windows asks to place each by its ack time) and keeps
+// the earliest acks overall.
 func (r *run) missingExamples() error {
 	i := r.missingCheck()
-	if r.tallies[i].count == 0 || r.opts.MaxExamples == 0 {
+	if r.tallies[i].count == 0 || (r.opts.MaxExamples == 0 && len(r.opts.Windows) == 0) {
 		return nil
 	}
 	var ex []Example
@@ -110,7 +111,8 @@ func (r *run) producerMissing(p *producer, lost bool) (ex []Example, err error) 
 		what = "acked, never delivered"
 	}
 	var s oplog.Send
-	for len(ex) < r.opts.MaxExamples {
+	windows := len(r.opts.Windows) > 0 // then every missing message is read, to place it
+	for len(ex) < r.opts.MaxExamples || windows {
 		done, _, err := readErr(src.Read(&s))
 		if err != nil {
 			return nil, fmt.Errorf("producer %d: %w", p.id, err)
@@ -119,6 +121,12 @@ func (r *run) producerMissing(p *producer, lost bool) (ex []Example, err error) 
 			break
 		}
 		if s.Outcome != oplog.OK || p.delivered(s.Seq) {
+			continue
+		}
+		if windows {
+			r.window(&r.tallies[r.missingCheck()], s.Done)
+		}
+		if len(ex) >= r.opts.MaxExamples {
 			continue
 		}
 		e := Example{TimeNs: s.Done, Producer: p.id, Seq: s.Seq, Partition: s.Partition,

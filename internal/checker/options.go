@@ -34,6 +34,10 @@ type Options struct {
 	// as there are delivery logs" (CheckDir) or added consumers (Run); with
 	// no consumers at all the delivery-based verdicts are unknown.
 	Consumers int
+	// Windows are time intervals (ns since the run origin, e.g. while a
+	// fault was active): each check counts its anomalies in each window
+	// (Check.InWindows), by the time the anomaly happened.
+	Windows []Window
 	// MaxExamples caps the examples per check: 0 means
 	// DefaultMaxExamples, a negative value means none.
 	MaxExamples int
@@ -58,3 +62,6 @@ func (o Options) normalize(consumers int) (Options, error) {
 	}
 	return o, nil
 }
+
+// Window is the half-open interval [Start, End) in ns since the run origin.
+type Window struct{ Start, End int64 }

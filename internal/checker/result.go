@@ -78,6 +78,9 @@ type Check struct {
 	// Examples are the first anomalies in processing order (lost and
 	// unseen: the earliest acks), at most Options.MaxExamples.
 	Examples []Example `json:"examples,omitempty"`
+	// InWindows counts the anomalies in each of Options.Windows (empty
+	// when no window was given or none had an anomaly).
+	InWindows []int64 `json:"in_windows,omitempty"`
 }
 
 // Example is one anomaly, tied to the time it happened so that it can be

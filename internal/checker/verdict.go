@@ -7,7 +7,7 @@ func (r *run) result() *Result {
 	res := &Result{Counts: r.counts, Truncated: r.truncated, Checks: make(map[string]*Check, numChecks)}
 	for i, name := range Names() {
 		t := &r.tallies[i]
-		c := &Check{Count: t.count, Detail: t.detail, Examples: t.examples}
+		c := &Check{Count: t.count, Detail: t.detail, Examples: t.examples, InWindows: t.inWindows}
 		c.Verdict, c.Note = r.verdict(i, t)
 		res.Checks[name] = c
 	}

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/drivers/memory"
 	"github.com/brokerbench/brokerbench/drivers/null"
+	"github.com/brokerbench/brokerbench/scenarios"
 )
 
 // driverFactories is every driver of this build.
@@ -18,32 +20,49 @@ var driverFactories = []drivers.Factory{
 	null.Factory,
 }
 
+// clusterFactories is every cluster backend of this build.
+var clusterFactories = []compose.Factory{}
+
 // FaultKind describes a fault kind for `brokerbench list`.
 type FaultKind struct{ Name, Summary string }
 
-// faultKinds is every fault kind of this build. The fault framework is a
-// later issue; until then the memory driver's injections (drop, duplicate,
-// redeliver, reorder, stall) are driver options, not fault kinds.
-var faultKinds = []FaultKind{}
+// faultKinds is every fault kind of this build (scenarios.FaultKinds are
+// the names a scenario may use; this table says what each does). The
+// memory driver's injections (drop, duplicate, redeliver, reorder,
+// corrupt, stall) are driver options, not fault kinds.
+var faultKinds = []FaultKind{
+	{scenarios.FaultKill, "SIGKILL a node; healed by starting it again"},
+	{scenarios.FaultStop, "stop a node gracefully; healed by starting it again"},
+	{scenarios.FaultPause, "SIGSTOP a node; healed by SIGCONT"},
+	{scenarios.FaultRestart, "kill a node and start it again at once"},
+	{scenarios.FaultLeaderMove, "move the leader of a partition to another node (clusters that can)"},
+}
 
 // Registry resolves names to implementations; it satisfies
 // scenarios.Registry.
 type Registry struct {
-	drivers map[string]drivers.Factory
+	drivers  map[string]drivers.Factory
+	clusters map[string]compose.Factory
 }
 
 // New builds the registry; it fails on a duplicate name.
 func New() (*Registry, error) {
-	return build(driverFactories)
+	return build(driverFactories, clusterFactories)
 }
 
-func build(fs []drivers.Factory) (*Registry, error) {
-	r := &Registry{drivers: map[string]drivers.Factory{}}
+func build(fs []drivers.Factory, cs []compose.Factory) (*Registry, error) {
+	r := &Registry{drivers: map[string]drivers.Factory{}, clusters: map[string]compose.Factory{}}
 	for _, f := range fs {
 		if _, dup := r.drivers[f.Name]; dup {
 			return nil, fmt.Errorf("registry: driver %q registered twice", f.Name)
 		}
 		r.drivers[f.Name] = f
+	}
+	for _, c := range cs {
+		if _, dup := r.clusters[c.Name]; dup {
+			return nil, fmt.Errorf("registry: cluster backend %q registered twice", c.Name)
+		}
+		r.clusters[c.Name] = c
 	}
 	return r, nil
 }
@@ -85,3 +104,28 @@ func (r *Registry) Drivers() []drivers.Factory {
 
 // FaultKinds lists the fault kinds of this build.
 func (r *Registry) FaultKinds() []FaultKind { return append([]FaultKind(nil), faultKinds...) }
+
+// Cluster returns the factory of a cluster backend by name.
+func (r *Registry) Cluster(name string) (compose.Factory, bool) {
+	f, ok := r.clusters[name]
+	return f, ok
+}
+
+// ClusterNames lists the cluster backends, sorted.
+func (r *Registry) ClusterNames() []string {
+	out := make([]string, 0, len(r.clusters))
+	for n := range r.clusters {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Clusters lists the cluster backends, sorted by name.
+func (r *Registry) Clusters() []compose.Factory {
+	out := make([]compose.Factory, 0, len(r.clusters))
+	for _, n := range r.ClusterNames() {
+		out = append(out, r.clusters[n])
+	}
+	return out
+}

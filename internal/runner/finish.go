@@ -1,13 +1,16 @@
 package runner
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/faultstats"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
@@ -26,8 +29,14 @@ func (r *run) finish() (*summary.Summary, error) {
 			keep(fmt.Errorf("closing consumer %d: %w", i, err))
 		}
 	}
+	r.healAll() // again: after a panic or an early error the workload did not
 	if r.drv != nil {
 		keep(r.safely("closing driver", r.drv.Close))
+	}
+	if r.cluster != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), healTimeout)
+		keep(r.safely("closing cluster", func() error { return r.cluster.Close(ctx) }))
+		cancel()
 	}
 	if r.series != nil {
 		keep(r.series.close())
@@ -36,11 +45,23 @@ func (r *run) finish() (*summary.Summary, error) {
 	if r.rec != nil {
 		keep(r.rec.Close())
 		r.measure(s)
-		res, err := checker.CheckDir(r.dir, checker.Options{DrainEnd: r.drainEnd, Consumers: r.sc.Workload.Consumers})
+		var recs []faults.Record
+		if r.nemesis != nil {
+			recs = r.nemesis.Records()
+			keep(r.nemesis.Close())
+		}
+		sendEnd := float64(r.sendEnd) / 1e9
+		res, err := checker.CheckDir(r.dir, checker.Options{DrainEnd: r.drainEnd, Consumers: r.sc.Workload.Consumers,
+			Windows: faultstats.Windows(recs, sendEnd)})
 		keep(err)
 		if res != nil {
 			s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
 		}
+		s.Faults, err = faultstats.Compute(r.dir, faultstats.Input{
+			Records: recs, Checks: s.Checks, TargetRate: s.Throughput.TargetRate,
+			MeasureStart: float64(r.warmupEnd) / 1e9, SendEnd: sendEnd, OriginUnixNs: r.rec.Origin().UnixNano(),
+		})
+		keep(err)
 	}
 	keep(r.writeEvents())
 	s.Errors = r.errs.list()
@@ -87,8 +108,9 @@ func (r *run) baseSummary() *summary.Summary {
 			Window: w.Window, MessageSize: w.MessageSize, Keys: w.Keys.Count, Partitions: parts,
 			Warmup: w.Warmup.Seconds(), Duration: w.Duration.Seconds(),
 		},
-		Drain:  summary.Drain{End: r.drainEnd, Seconds: r.drainSecs},
-		Checks: map[string]*checker.Check{},
+		Drain:   summary.Drain{End: r.drainEnd, Seconds: r.drainSecs},
+		Cluster: r.cinfo,
+		Checks:  map[string]*checker.Check{},
 	}
 }
 

@@ -18,7 +18,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/drivers"
+	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
@@ -36,8 +38,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Command is recorded in run.json.
 	Command []string
-	// Registry resolves the scenario's driver.
+	// Registry resolves the scenario's driver (and, when it implements
+	// scenarios.ClusterRegistry, its cluster backend).
 	Registry scenarios.Registry
+	// Self is the brokerbench binary, for cluster backends that run nodes
+	// as `brokerbench serve` processes; default os.Executable().
+	Self string
 }
 
 // Result is where a run went and what it found.
@@ -57,6 +63,9 @@ type run struct {
 	rec      *recorder.Recorder
 	drv      drivers.Driver
 	info     drivers.Info
+	cluster  compose.Cluster
+	cinfo    *compose.Info
+	nemesis  *faults.Nemesis
 	loops    []*producerLoop
 	cons     []drivers.Consumer
 	series   *seriesLoop
@@ -149,10 +158,20 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	r.rec = rec
 	env := drivers.Env{Start: origin, Seed: w.Seed, Logger: r.log}
+	if err := r.startCluster(ctx); err != nil {
+		return err
+	}
+	if r.cluster != nil {
+		env.Endpoints = r.cluster.Endpoints()
+	}
 	if r.drv, err = fac.Open(ctx, r.sc.Driver.Options, env); err != nil {
 		return fmt.Errorf("opening driver %s: %w", fac.Name, err)
 	}
 	r.info = r.drv.Info()
+	if r.cinfo != nil && r.cinfo.StandIn != "" && r.info.StandIn == "" {
+		// The driver may be real, but the broker it talks to is not.
+		r.info.StandIn = r.cinfo.StandIn
+	}
 	if err := r.writeRunInfo(); err != nil {
 		return err
 	}
@@ -180,8 +199,37 @@ func (r *run) writeRunInfo() error {
 	return summary.WriteRun(r.dir, &summary.RunInfo{
 		Schema: summary.Schema, Scenario: r.sc.Name, RunID: r.id,
 		Started: r.started.UTC().Format(time.RFC3339Nano), OriginUnixN: r.rec.Origin().UnixNano(),
-		Command: r.opts.Command, Driver: r.info, Environment: summary.CurrentEnvironment(),
+		Command: r.opts.Command, Driver: r.info, Cluster: r.cinfo, Environment: summary.CurrentEnvironment(),
 	})
+}
+
+// startCluster starts the scenario's cluster, if it names one.
+func (r *run) startCluster(ctx context.Context) error {
+	c := r.sc.Cluster
+	if c.Backend == "" {
+		return nil
+	}
+	reg, ok := r.opts.Registry.(scenarios.ClusterRegistry)
+	var f compose.Factory
+	if ok {
+		f, ok = reg.Cluster(c.Backend)
+	}
+	if !ok {
+		return fmt.Errorf("unknown cluster backend %q", c.Backend)
+	}
+	self := r.opts.Self
+	if self == "" {
+		self, _ = os.Executable()
+	}
+	env := compose.Env{Dir: filepath.Join(r.dir, "cluster"), Logger: r.log, Self: self}
+	cl, err := f.Start(ctx, c.Nodes, c.Options, env)
+	if err != nil {
+		return fmt.Errorf("starting the %s cluster: %w", c.Backend, err)
+	}
+	r.cluster = cl
+	info := cl.Info()
+	r.cinfo = &info
+	return nil
 }
 
 func (r *run) openConsumers(ctx context.Context) error {

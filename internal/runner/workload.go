@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/pacer"
 	"github.com/brokerbench/brokerbench/scenarios"
@@ -36,7 +37,12 @@ func (r *run) workload(ctx context.Context) error {
 	defer cancelSends()
 	stopWatch := r.watchInterrupt(ctx)
 	defer stopWatch()
+	stopFaults, err := r.startNemesis(ctx, start)
+	if err != nil {
+		return err
+	}
 	r.sendPhase(sendCtx, cancelSends, start)
+	stopFaults() // heal before the drain, so restarted nodes can deliver
 	if err := r.closeProducers(); err != nil {
 		return err
 	}
@@ -168,3 +174,40 @@ func newPacer(sc *scenarios.Scenario, start int64, id int) *pacer.Pacer {
 	}
 	return pacer.New(start, rate, id, sc.Workload.Producers)
 }
+
+// startNemesis runs the fault schedule from start; the returned function
+// stops it and heals whatever is active.
+func (r *run) startNemesis(ctx context.Context, start int64) (func(), error) {
+	if len(r.sc.Faults) == 0 {
+		return func() {}, nil
+	}
+	n, err := faults.New(r.cluster, r.sc.Faults, r.sc.Workload.Seed, r.rec.Now, r.dir)
+	if err != nil {
+		return nil, err
+	}
+	r.nemesis = n
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Run(ctx, start, stop)
+	}()
+	return func() {
+		close(stop)
+		<-done
+		r.healAll()
+	}, nil
+}
+
+// healAll heals every active fault, with a fresh context: it runs after
+// Ctrl-C and panics too.
+func (r *run) healAll() {
+	if r.nemesis == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), healTimeout)
+	defer cancel()
+	r.nemesis.HealAll(ctx)
+}
+
+// healTimeout bounds healing at the end of a run.
+const healTimeout = 2 * time.Minute

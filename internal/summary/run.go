@@ -6,22 +6,24 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/drivers"
 )
 
 // RunInfo is run.json: written when a run starts, so even a run that dies
 // at once says what it was.
 type RunInfo struct {
-	Schema      string       `json:"schema"`
-	Scenario    string       `json:"scenario"`
-	RunID       string       `json:"run_id"`
-	Started     string       `json:"started"`
-	OriginUnixN int64        `json:"origin_unix_ns"` // wall time of the run origin (t = 0)
-	Command     []string     `json:"command"`
-	Driver      drivers.Info `json:"driver"`
-	Environment Environment  `json:"environment"`
-	WarmupEnd   float64      `json:"warmup_end_s"`
-	SendEnd     float64      `json:"send_end_s"`
+	Schema      string        `json:"schema"`
+	Scenario    string        `json:"scenario"`
+	RunID       string        `json:"run_id"`
+	Started     string        `json:"started"`
+	OriginUnixN int64         `json:"origin_unix_ns"` // wall time of the run origin (t = 0)
+	Command     []string      `json:"command"`
+	Driver      drivers.Info  `json:"driver"`
+	Cluster     *compose.Info `json:"cluster,omitempty"`
+	Environment Environment   `json:"environment"`
+	WarmupEnd   float64       `json:"warmup_end_s"`
+	SendEnd     float64       `json:"send_end_s"`
 }
 
 // WriteRun stores dir/run.json.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/recorder"
@@ -30,15 +31,17 @@ const (
 // Summary is summary.json. Latencies are ns (the _ns suffix of every key),
 // rates msg/s, durations s.
 type Summary struct {
-	Schema      string                    `json:"schema"`
-	Scenario    string                    `json:"scenario"`
-	RunID       string                    `json:"run_id"`
-	Started     string                    `json:"started"` // RFC 3339, UTC
-	Ended       string                    `json:"ended"`
-	Complete    bool                      `json:"complete"` // false: interrupted or failed midway
-	Interrupted bool                      `json:"interrupted,omitempty"`
-	Error       string                    `json:"error,omitempty"`
-	Driver      drivers.Info              `json:"driver"`
+	Schema      string       `json:"schema"`
+	Scenario    string       `json:"scenario"`
+	RunID       string       `json:"run_id"`
+	Started     string       `json:"started"` // RFC 3339, UTC
+	Ended       string       `json:"ended"`
+	Complete    bool         `json:"complete"` // false: interrupted or failed midway
+	Interrupted bool         `json:"interrupted,omitempty"`
+	Error       string       `json:"error,omitempty"`
+	Driver      drivers.Info `json:"driver"`
+	// Cluster is the cluster the harness started (nil: none).
+	Cluster     *compose.Info             `json:"cluster,omitempty"`
 	Environment Environment               `json:"environment"`
 	Workload    Workload                  `json:"workload"`
 	Drain       Drain                     `json:"drain"`
@@ -51,6 +54,8 @@ type Summary struct {
 	Expectations    []Expectation `json:"expectations"`
 	Passed          bool          `json:"passed"`
 	Harness         Harness       `json:"harness"`
+	// Faults are the scheduled faults with what each did to the clients.
+	Faults []FaultStats `json:"faults,omitempty"`
 	// Errors are the distinct errors the clients saw, most frequent first.
 	Errors []ErrorCount `json:"errors"`
 }

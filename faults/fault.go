@@ -1,0 +1,46 @@
+// Package faults runs a scenario's fault schedule against the cluster the
+// harness started: node faults (kill, stop, pause, restart) and leader
+// moves, each started at its time on a target resolved when it starts (a
+// node by name, a random node, or the leader of a partition or queue), and
+// healed at its end — and, whatever happens, when the run ends, on Ctrl-C
+// and on a panic (the runner calls HealAll from its deferred cleanup).
+//
+// Every start and heal is recorded with its time, in faults.jsonl as it
+// happens and in the run's summary.
+//
+// Not yet here (issue 5): network partitions in namespaces, link faults
+// through a proxy, a random nemesis mode, and the journal that lets
+// `brokerbench heal` undo what a crashed harness left. Node faults on
+// clusters the harness started die with it, except a SIGSTOPped node: it
+// is resumed by HealAll, and a crashed harness's cluster processes are
+// reaped by the cluster's own Close in the next run of the tests.
+package faults
+
+import (
+	"github.com/brokerbench/brokerbench/scenarios"
+)
+
+// Record is one fault as it happened. Times are s since the run origin.
+type Record struct {
+	Index  int    `json:"index"` // position in the scenario's faults list
+	Kind   string `json:"kind"`
+	Target string `json:"target"` // as written: "leader-of events/0", "random", a node
+	Node   string `json:"node"`   // the node it acted on ("" if it never started)
+	Spec   string `json:"spec"`   // the scenario's line: "kill leader-of events/0 at 10s for 5s"
+	// Start is when the fault took effect; End when it was healed (equal to
+	// Start for instantaneous faults; 0 when it never started or never
+	// healed).
+	Start     float64 `json:"start_s"`
+	End       float64 `json:"end_s"`
+	Error     string  `json:"error,omitempty"`      // the fault could not be started
+	HealError string  `json:"heal_error,omitempty"` // the fault could not be healed
+}
+
+// healable reports whether kind leaves something to undo.
+func healable(kind string) bool {
+	switch kind {
+	case scenarios.FaultKill, scenarios.FaultStop, scenarios.FaultPause:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,38 @@
+package summary
+
+import "github.com/brokerbench/brokerbench/faults"
+
+// FaultStats is one fault with its effect. Times are s; latencies ns.
+type FaultStats struct {
+	faults.Record
+	Before FaultWindow `json:"before"`
+	During FaultWindow `json:"during"`
+	After  FaultWindow `json:"after"`
+	// FirstAckAfterS: from the fault's start to the first ack at or after
+	// it; nil when no ack came.
+	FirstAckAfterS *float64 `json:"first_ack_after_s"`
+	// SendRateBackS / AckRateBackS: from the fault's start until the
+	// per-second rate was back to 90 % of the target (the rate before the
+	// fault for "max" runs), after having dropped below it; 0 when it never
+	// dropped, nil when it never came back.
+	SendRateBackS *float64 `json:"send_rate_back_s"`
+	AckRateBackS  *float64 `json:"ack_rate_back_s"`
+	// Anomalies counts each check's anomalies that happened while the
+	// fault was active (by the time of the anomaly).
+	Anomalies map[string]int64 `json:"anomalies,omitempty"`
+}
+
+// FaultWindow is a time span around a fault and what the clients saw in it.
+type FaultWindow struct {
+	From     float64 `json:"from_s"`
+	To       float64 `json:"to_s"`
+	SendRate float64 `json:"send_rate"`
+	AckRate  float64 `json:"ack_rate"`
+	// Failed and Unknown are the send outcomes recorded in the window.
+	Failed  int64 `json:"failed"`
+	Unknown int64 `json:"unknown"`
+	// P99 of the publish response time and end-to-end latency of the
+	// interval histograms that started in the window.
+	P99PublishNs int64 `json:"p99_publish_ns"`
+	P99E2ENs     int64 `json:"p99_e2e_ns"`
+}
