@@ -40,6 +40,7 @@ func Text(w io.Writer, r *Run) error {
 	writeHeader(tw, r.Dir, s)
 	writeCounts(tw, s)
 	writeLatency(tw, s)
+	writePhases(tw, s)
 	WriteChecks(tw, s)
 	writeFaults(tw, s)
 	WriteExpectations(tw, s)

@@ -46,6 +46,7 @@ func (d *decoder) fillDefaults(s *Scenario) {
 			s.Destinations[i].Partitions = DefaultPartitions
 		}
 	}
+	d.fillPhases(&s.Workload)
 	if !d.seen["workload.destination"] && len(s.Destinations) > 0 {
 		s.Workload.Destination = s.Destinations[0].Name
 	}

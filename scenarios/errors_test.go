@@ -28,7 +28,7 @@ driver:
   options:
 `
 
-const allowedWorkload = "allowed: destination, producers, consumers, mode, window, rate, message_size, keys, duration, warmup, drain_timeout, drain_quiet, send_timeout, seed"
+const allowedWorkload = "allowed: destination, producers, consumers, mode, window, rate, message_size, keys, duration, warmup, drain_timeout, drain_quiet, send_timeout, seed, phases"
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {

@@ -107,3 +107,49 @@ func TestFaultErrors(t *testing.T) {
 		t.Errorf("a registry without clusters: %v", err)
 	}
 }
+
+func TestPhases(t *testing.T) {
+	src := `name: p
+driver: {name: memory}
+destinations: [{name: t}]
+workload:
+  rate: 100
+  window: 8
+  phases:
+    - {mode: sync, duration: 2s}
+    - {mode: async, duration: 3s, rate: max, window: 32}
+    - {name: fire, mode: oneway, duration: 1s}
+`
+	s, err := Load("p.yaml", []byte(src), testRegistry(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.Workload
+	if w.Duration != 6*time.Second || len(w.Phases) != 3 {
+		t.Fatalf("duration %s, phases %+v", w.Duration, w.Phases)
+	}
+	ph := w.EffectivePhases()
+	if ph[0].String() != "sync: sync 2s @ 100/s" || ph[1].String() != "async: async 3s @ max" || ph[1].Window != 32 ||
+		ph[0].Window != 8 || ph[2].Name != "fire" {
+		t.Fatalf("phases %v", ph)
+	}
+	b, _ := Marshal(s)
+	if _, err := Load("again.yaml", b, testRegistry(), nil); err != nil {
+		t.Fatalf("round trip: %v\n%s", err, b)
+	}
+	for set, want := range map[string]string{
+		"workload.duration=9s":          "workload.duration: is 9s but the phases add up to 6s",
+		"workload.phases.0.duration=0s": "workload.phases[0].duration: must be > 0",
+		"workload.phases.2.name=sync":   `workload.phases[2].name: phase name "sync" used twice`,
+		"workload.phases.1.mode=fast":   "workload.phases[1].mode",
+		"workload.phases.0.window=0":    "workload.phases[0].window",
+	} {
+		if _, err := Load("p.yaml", []byte(src), testRegistry(), []string{set}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--set %s: got %v, want %q", set, err, want)
+		}
+	}
+	one := (&Workload{Mode: 2, Rate: Rate{PerSecond: 5}, Window: 3, Duration: time.Second}).EffectivePhases()
+	if len(one) != 1 || one[0].Name != "async" || one[0].Duration != time.Second {
+		t.Fatalf("implicit phase %+v", one)
+	}
+}

@@ -16,9 +16,9 @@ import (
 // Scenario is a decoded, validated scenario. Durations are time.Duration,
 // rates are messages per second for the whole workload.
 type Scenario struct {
-	Name         string        `yaml:"name"`
-	Description  string        `yaml:"description"`
-	Driver       DriverSpec    `yaml:"driver"`
+	Name        string     `yaml:"name"`
+	Description string     `yaml:"description"`
+	Driver      DriverSpec `yaml:"driver"`
 	// Cluster is the cluster the harness starts for the run; Backend ""
 	// means none (the driver connects to addresses in its own options).
 	Cluster      ClusterSpec   `yaml:"cluster"`
@@ -89,6 +89,9 @@ type Workload struct {
 	SendTimeout time.Duration `yaml:"send_timeout"`
 	// Seed for key picking and anything random in the workload; default 1.
 	Seed int64 `yaml:"seed"`
+	// Phases, when given, run one after the other, each with its own mode,
+	// rate, window and duration; Duration is then their sum.
+	Phases []Phase `yaml:"phases"`
 }
 
 // Rate is a target rate: PerSecond > 0 (open loop, constant rate), or Max

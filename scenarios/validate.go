@@ -133,6 +133,7 @@ func (d *decoder) validateWorkload(w *Workload, dests []Destination) {
 			d.problem(p+f.name, "must be at most 24h, got %s", f.v)
 		}
 	}
+	d.validatePhases(w)
 	if !d.bad[p+"drain_quiet"] && !d.bad[p+"drain_timeout"] && w.DrainQuiet > w.DrainTimeout {
 		d.problem(p+"drain_quiet", "must be <= drain_timeout (%s), got %s", w.DrainTimeout, w.DrainQuiet)
 	}

@@ -101,3 +101,7 @@ func (p *Producer) Err() error {
 	defer p.sh.mu.Unlock()
 	return p.err
 }
+
+// Measured returns how many messages this producer sent and had acked
+// after warm-up.
+func (p *Producer) Measured() (sent, acked int64) { return p.mSent.Load(), p.mAcked.Load() }

@@ -54,6 +54,8 @@ func (r *run) finish() (*summary.Summary, error) {
 		res, err := checker.CheckDir(r.dir, checker.Options{DrainEnd: r.drainEnd, Consumers: r.sc.Workload.Consumers,
 			Windows: faultstats.Windows(recs, sendEnd)})
 		keep(err)
+		s.Phases, err = faultstats.Phases(r.dir, r.rec.Origin().UnixNano(), r.phaseSpans())
+		keep(err)
 		if res != nil {
 			s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
 		}
@@ -175,4 +177,27 @@ func (r *run) writeEvents() error {
 		}
 	}
 	return f.Close()
+}
+
+// phaseSpans are the phases that ran, for per-phase stats (none when the
+// scenario has no explicit phases).
+func (r *run) phaseSpans() []faultstats.Span {
+	if len(r.sc.Workload.Phases) == 0 {
+		return nil
+	}
+	out := make([]faultstats.Span, len(r.phases))
+	for i, p := range r.phases {
+		rate := "max"
+		if !p.phase.Rate.Max {
+			rate = fmt.Sprintf("%g", p.phase.Rate.PerSecond)
+		}
+		out[i] = faultstats.Span{Name: p.phase.Name, Mode: p.phase.Mode.String(), Rate: rate,
+			From: float64(max(p.start, r.warmupEnd)) / 1e9, To: float64(p.end) / 1e9}
+		for _, id := range p.producers {
+			sent, acked := r.rec.Producer(id).Measured()
+			out[i].Sent += sent
+			out[i].Acked += acked
+		}
+	}
+	return out
 }

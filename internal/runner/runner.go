@@ -66,8 +66,8 @@ type run struct {
 	cluster  compose.Cluster
 	cinfo    *compose.Info
 	nemesis  *faults.Nemesis
-	loops    []*producerLoop
 	cons     []drivers.Consumer
+	phases   []phaseSpan // the phases that ran
 	series   *seriesLoop
 	errs     errorTally
 	usage    cpuUsage
@@ -151,7 +151,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	origin := time.Now()
 	rec, err := recorder.New(recorder.Config{
-		Dir: r.dir, Producers: w.Producers, Consumers: w.Consumers, Origin: origin,
+		Dir: r.dir, Producers: w.Producers * len(w.EffectivePhases()), Consumers: w.Consumers, Origin: origin,
 	})
 	if err != nil {
 		return err
@@ -179,9 +179,6 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("setting up destinations: %w", err)
 	}
 	if err := r.openConsumers(ctx); err != nil {
-		return err
-	}
-	if err := r.openProducers(ctx); err != nil {
 		return err
 	}
 	return r.workload(ctx)
@@ -246,22 +243,29 @@ func (r *run) openConsumers(ctx context.Context) error {
 	return nil
 }
 
-func (r *run) openProducers(ctx context.Context) error {
+// openProducers opens the producers of phase index: producer ids
+// index*P .. index*P+P-1, so every phase has its own op logs.
+func (r *run) openProducers(ctx context.Context, index int, ph scenarios.Phase) ([]*producerLoop, error) {
 	w := &r.sc.Workload
 	keys := keyBytes(w.Keys.Count)
-	for i := 0; i < w.Producers; i++ {
-		cfg := drivers.ProducerConfig{ID: i, Topic: w.Destination, Mode: w.Mode, Window: w.Window}
+	var loops []*producerLoop
+	for j := 0; j < w.Producers; j++ {
+		id := index*w.Producers + j
+		cfg := drivers.ProducerConfig{ID: id, Topic: w.Destination, Mode: ph.Mode, Window: ph.Window}
 		p, err := r.drv.NewProducer(ctx, cfg)
 		if err != nil {
-			return fmt.Errorf("opening producer %d: %w", i, err)
+			for _, l := range loops {
+				l.prod.Close()
+			}
+			return nil, fmt.Errorf("opening producer %d: %w", id, err)
 		}
 		l := &producerLoop{
-			id: i, rec: r.rec.Producer(i), prod: p, keys: newKeyPicker(w.Keys, w.Seed, i, keys),
-			mode: w.Mode, topic: w.Destination, size: w.MessageSize, now: r.rec.Now,
+			id: id, rec: r.rec.Producer(id), prod: p, keys: newKeyPicker(w.Keys, w.Seed, id, keys),
+			mode: ph.Mode, topic: w.Destination, size: w.MessageSize, now: r.rec.Now,
 			stop: r.stop, errs: &r.errs, nonce: r.nonce,
 		}
-		l.init(w.Window)
-		r.loops = append(r.loops, l)
+		l.init(ph.Window)
+		loops = append(loops, l)
 	}
-	return nil
+	return loops, nil
 }

@@ -248,3 +248,43 @@ func TestPacerHoldsRateInARun(t *testing.T) {
 		t.Errorf("median pacer lag %v, want < 5ms", time.Duration(lag))
 	}
 }
+
+// TestPhasesRunInOrder runs sync, async and oneway phases in one run: each
+// phase has its own producers (op logs), the series names the phase, and
+// the summary has per-phase numbers.
+func TestPhasesRunInOrder(t *testing.T) {
+	reg := registry.Default()
+	src := basic + `  phases:
+    - {mode: sync, duration: 1200ms}
+    - {mode: async, duration: 1200ms, rate: 4000}
+    - {mode: oneway, duration: 1200ms}
+`
+	src = strings.Replace(src, "  duration: 1s\n", "", 1)
+	sc := load(t, reg, src)
+	res := runIt(t, context.Background(), reg, sc)
+	s := res.Summary
+	if !s.Passed {
+		t.Fatalf("phased run failed: %s", failed(s))
+	}
+	if len(s.Phases) != 3 || s.Phases[0].Mode != "sync" || s.Phases[2].Mode != "oneway" {
+		t.Fatalf("phases %+v", s.Phases)
+	}
+	if r := s.Phases[1].SendRate; r < 3600 || r > 4400 {
+		t.Errorf("async phase at 4000/s sent %.0f/s", r)
+	}
+	paths, _ := oplog.SendPaths(res.Dir)
+	if len(paths) != 6 {
+		t.Errorf("%d producer logs, want 2 per phase", len(paths))
+	}
+	pts, _ := summary.ReadSeries(res.Dir)
+	stages := map[string]bool{}
+	for _, p := range pts {
+		stages[p.Stage] = true
+	}
+	if !stages["sync"] || !stages["oneway"] {
+		t.Errorf("series stages %v", stages)
+	}
+	if s.Counts.Unknown == 0 || s.Counts.Acked == 0 || s.Counts.Delivered != s.Counts.Sent {
+		t.Errorf("counts %+v", s.Counts)
+	}
+}

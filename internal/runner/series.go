@@ -3,8 +3,10 @@ package runner
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
@@ -22,7 +24,8 @@ type seriesLoop struct {
 	rec       *recorder.Recorder
 	dir       string
 	warmupEnd int64
-	sendEnd   int64
+	sendEnd   atomic.Int64 // MaxInt64 while sending
+	stage     atomic.Pointer[string]
 	status    io.Writer // nil: no live status
 	interval  time.Duration
 
@@ -34,7 +37,7 @@ type seriesLoop struct {
 	err    error // first write error
 }
 
-func newSeriesLoop(rec *recorder.Recorder, dir string, warmupEnd, sendEnd int64, status io.Writer) (*seriesLoop, error) {
+func newSeriesLoop(rec *recorder.Recorder, dir string, warmupEnd int64, status io.Writer) (*seriesLoop, error) {
 	sw, err := summary.CreateSeries(dir)
 	if err != nil {
 		return nil, fmt.Errorf("creating series: %w", err)
@@ -52,11 +55,19 @@ func newSeriesLoop(rec *recorder.Recorder, dir string, warmupEnd, sendEnd int64,
 	_ = hw.OutputStartTime(originMs)
 	_ = hw.OutputBaseTime(originMs)
 	_ = hw.OutputLegend()
-	return &seriesLoop{
-		rec: rec, dir: dir, warmupEnd: warmupEnd, sendEnd: sendEnd, status: status,
+	s := &seriesLoop{
+		rec: rec, dir: dir, warmupEnd: warmupEnd, status: status,
 		interval: time.Second, series: sw, hlogF: f, hlog: hw,
-	}, nil
+	}
+	s.sendEnd.Store(math.MaxInt64)
+	return s, nil
 }
+
+// sendEnded marks the end of sending: later intervals are the drain.
+func (s *seriesLoop) sendEnded(at int64) { s.sendEnd.Store(at) }
+
+// setStage names the workload phase that is running.
+func (s *seriesLoop) setStage(name string) { s.stage.Store(&name) }
 
 // run ticks until stop is closed; done is closed when the last point is out.
 func (s *seriesLoop) run(stop <-chan struct{}, done chan<- struct{}) {
@@ -82,6 +93,7 @@ func (s *seriesLoop) tick() {
 		T:          float64(now) / 1e9,
 		Seconds:    float64(now-s.prevT) / 1e9,
 		Phase:      s.phase(s.prevT),
+		Stage:      s.stageName(),
 		Sent:       c.Sent - s.prev.Sent,
 		Acked:      c.Acked - s.prev.Acked,
 		Failed:     c.Failed - s.prev.Failed,
@@ -115,10 +127,17 @@ func (s *seriesLoop) phase(t int64) string {
 	switch {
 	case t < s.warmupEnd:
 		return summary.PhaseWarmup
-	case t < s.sendEnd:
+	case t < s.sendEnd.Load():
 		return summary.PhaseMeasure
 	}
 	return summary.PhaseDrain
+}
+
+func (s *seriesLoop) stageName() string {
+	if p := s.stage.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 func (s *seriesLoop) keep(err error) {

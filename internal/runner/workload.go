@@ -17,14 +17,20 @@ import (
 // enough that the user is not kept waiting.
 const interruptGrace = 2 * time.Second
 
-// workload runs the send phase and the drain.
+// phaseSpan is when one workload phase ran, in ns since the origin.
+type phaseSpan struct {
+	phase      scenarios.Phase
+	start, end int64
+	producers  []int // recorder ids
+}
+
+// workload runs the phases one after the other, then the drain.
 func (r *run) workload(ctx context.Context) error {
 	w := &r.sc.Workload
 	start := r.rec.Now()
 	r.warmupEnd = start + int64(w.Warmup)
-	r.sendEnd = r.warmupEnd + int64(w.Duration)
 	r.rec.SetWarmupEnd(r.warmupEnd)
-	series, err := newSeriesLoop(r.rec, r.dir, r.warmupEnd, r.sendEnd, r.opts.Status)
+	series, err := newSeriesLoop(r.rec, r.dir, r.warmupEnd, r.opts.Status)
 	if err != nil {
 		return err
 	}
@@ -33,23 +39,70 @@ func (r *run) workload(ctx context.Context) error {
 	go series.run(seriesStop, seriesDone)
 	defer func() { close(seriesStop); <-seriesDone }()
 
-	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelSends()
 	stopWatch := r.watchInterrupt(ctx)
 	defer stopWatch()
 	stopFaults, err := r.startNemesis(ctx, start)
 	if err != nil {
 		return err
 	}
-	r.sendPhase(sendCtx, cancelSends, start)
+	err = r.runPhases(ctx, start)
+	r.sendEnd = r.rec.Now()
+	series.sendEnded(r.sendEnd)
 	stopFaults() // heal before the drain, so restarted nodes can deliver
-	if err := r.closeProducers(); err != nil {
+	if err != nil {
 		return err
 	}
 	if w.Consumers > 0 {
 		r.drain(ctx)
 	}
 	return nil
+}
+
+// runPhases runs each phase's producers for its duration (the first phase
+// also for the warm-up), starting each phase when the previous one has
+// finished.
+func (r *run) runPhases(ctx context.Context, start int64) error {
+	for i, ph := range r.sc.Workload.EffectivePhases() {
+		if r.stopped() {
+			return nil
+		}
+		from := start
+		if i > 0 {
+			from = r.rec.Now()
+		}
+		end := from + int64(ph.Duration)
+		if i == 0 {
+			end += int64(r.sc.Workload.Warmup)
+		}
+		loops, err := r.openProducers(ctx, i, ph)
+		if err != nil {
+			return err
+		}
+		r.series.setStage(ph.Name)
+		sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		r.sendPhase(sendCtx, cancel, loops, ph, from, end)
+		cancel()
+		err = closeProducers(loops)
+		span := phaseSpan{phase: ph, start: from, end: r.rec.Now()}
+		for _, l := range loops {
+			span.producers = append(span.producers, l.id)
+		}
+		r.phases = append(r.phases, span)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stopped reports whether sending was stopped early (interrupt, failure).
+func (r *run) stopped() bool {
+	select {
+	case <-r.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // watchInterrupt stops sending when ctx is cancelled (Ctrl-C).
@@ -66,14 +119,15 @@ func (r *run) watchInterrupt(ctx context.Context) (stop func()) {
 	return func() { close(done) }
 }
 
-// sendPhase runs every producer loop to the end of the schedule, then gives
+// sendPhase runs loops to the end of their schedule, then gives
 // outstanding sends SendTimeout to complete before cancelling them.
-func (r *run) sendPhase(sendCtx context.Context, cancel context.CancelFunc, start int64) {
+func (r *run) sendPhase(sendCtx context.Context, cancel context.CancelFunc, loops []*producerLoop,
+	ph scenarios.Phase, start, end int64) {
 	var wg sync.WaitGroup
-	for _, l := range r.loops {
+	for j, l := range loops {
 		l.ctx = sendCtx
-		l.pacer = newPacer(r.sc, start, l.id)
-		l.sendEnd = r.sendEnd
+		l.pacer = newPacer(ph.Rate, start, j, len(loops))
+		l.sendEnd = end
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -88,17 +142,16 @@ func (r *run) sendPhase(sendCtx context.Context, cancel context.CancelFunc, star
 	go func() {
 		grace := r.sc.Workload.SendTimeout
 		select {
-		case <-time.After(time.Duration(r.sendEnd - r.rec.Now())):
+		case <-time.After(time.Duration(end - r.rec.Now())):
 		case <-r.stop: // interrupted or failed: do not keep the user waiting
 			grace = min(grace, interruptGrace)
 		}
-		deadline := time.Now().Add(grace)
-		giveUp <- deadline
+		giveUp <- time.Now().Add(grace)
 		time.AfterFunc(grace, cancel)
 	}()
 	wg.Wait()
 	deadline := <-giveUp
-	for _, l := range r.loops {
+	for _, l := range loops {
 		r.abandoned += l.awaitInFlight(deadline)
 	}
 }
@@ -111,9 +164,9 @@ func (r *run) setFailure(err error) {
 	}
 }
 
-func (r *run) closeProducers() error {
+func closeProducers(loops []*producerLoop) error {
 	var first error
-	for _, l := range r.loops {
+	for _, l := range loops {
 		if err := l.prod.Close(); err != nil && first == nil {
 			first = fmt.Errorf("closing producer %d: %w", l.id, err)
 		}
@@ -165,14 +218,14 @@ func (r *run) drain(ctx context.Context) {
 	}
 }
 
-// newPacer returns the pacer of producer id: the total rate split evenly
-// across producers, or closed loop for rate "max".
-func newPacer(sc *scenarios.Scenario, start int64, id int) *pacer.Pacer {
-	rate := sc.Workload.Rate.PerSecond
-	if sc.Workload.Rate.Max {
-		rate = 0
+// newPacer returns the pacer of the index-th of n producers: the rate
+// split evenly across them, or closed loop for rate "max".
+func newPacer(rate scenarios.Rate, start int64, index, n int) *pacer.Pacer {
+	perSec := rate.PerSecond
+	if rate.Max {
+		perSec = 0
 	}
-	return pacer.New(start, rate, id, sc.Workload.Producers)
+	return pacer.New(start, perSec, index, n)
 }
 
 // startNemesis runs the fault schedule from start; the returned function

@@ -36,3 +36,17 @@ type FaultWindow struct {
 	P99PublishNs int64 `json:"p99_publish_ns"`
 	P99E2ENs     int64 `json:"p99_e2e_ns"`
 }
+
+// PhaseStats is one workload phase as it ran. Times are s since the run
+// origin; rates msg/s; latencies from the interval histograms that
+// overlap the phase (1 s resolution), warm-up excluded.
+type PhaseStats struct {
+	Name     string  `json:"name"`
+	Mode     string  `json:"mode"`
+	Rate     string  `json:"rate"` // target: msg/s or "max"
+	From     float64 `json:"from_s"`
+	To       float64 `json:"to_s"`
+	SendRate float64 `json:"send_rate"`
+	AckRate  float64 `json:"ack_rate"`
+	Latency  Latency `json:"latency"`
+}

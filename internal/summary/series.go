@@ -22,9 +22,12 @@ const (
 // SeriesPoint is one line of series.jsonl: what happened during one
 // interval (normally one second) ending at T. Counts are per interval.
 type SeriesPoint struct {
-	T          float64   `json:"t_s"` // end of the interval, s since the run origin
-	Seconds    float64   `json:"interval_s"`
-	Phase      string    `json:"phase"`
+	T       float64 `json:"t_s"` // end of the interval, s since the run origin
+	Seconds float64 `json:"interval_s"`
+	Phase   string  `json:"phase"`
+	// Stage is the workload phase running at the interval's end (its
+	// name; "" for runs before phases existed).
+	Stage      string    `json:"stage,omitempty"`
 	Sent       int64     `json:"sent"`
 	Acked      int64     `json:"acked"`
 	Failed     int64     `json:"failed"`

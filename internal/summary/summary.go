@@ -54,6 +54,9 @@ type Summary struct {
 	Expectations    []Expectation `json:"expectations"`
 	Passed          bool          `json:"passed"`
 	Harness         Harness       `json:"harness"`
+	// Phases are the workload's phases as they ran (only for scenarios
+	// with workload.phases).
+	Phases []PhaseStats `json:"phases,omitempty"`
 	// Faults are the scheduled faults with what each did to the clients.
 	Faults []FaultStats `json:"faults,omitempty"`
 	// Errors are the distinct errors the clients saw, most frequent first.
