@@ -187,6 +187,28 @@ type Options interface {
 	Validate() []OptionError
 }
 
+// Redactor is implemented by options that hold credentials: Redacted
+// returns a copy with every secret replaced, which is what the harness
+// writes into results and reports.
+type Redactor interface {
+	Redacted() Options
+}
+
+// Event is something a driver saw happen that explains the numbers: a
+// reconnect, a consumer-group rebalance, a channel reopened after nacks.
+type Event struct {
+	Time   time.Time `json:"time"`
+	Kind   string    `json:"kind"`
+	Node   string    `json:"node,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// EventSource is implemented by drivers that record events; the harness
+// reads them at the end of the run.
+type EventSource interface {
+	Events() []Event
+}
+
 // OptionError is a problem with one option; Field is the dotted path below
 // driver.options (e.g. "inject.drop").
 type OptionError struct {

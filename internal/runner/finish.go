@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/faultstats"
@@ -30,6 +31,7 @@ func (r *run) finish() (*summary.Summary, error) {
 		}
 	}
 	r.healAll() // again: after a panic or an early error the workload did not
+	events := r.driverEvents()
 	if r.drv != nil {
 		keep(r.safely("closing driver", r.drv.Close))
 	}
@@ -65,8 +67,9 @@ func (r *run) finish() (*summary.Summary, error) {
 		})
 		keep(err)
 	}
-	keep(r.writeEvents())
+	keep(r.writeEvents(events))
 	s.Errors = r.errs.list()
+	s.Events, s.EventsDropped = capEvents(events)
 	r.mu.Lock()
 	if r.failure != nil {
 		s.Error = r.failure.Error()
@@ -163,8 +166,34 @@ func (r *run) warnings(s *summary.Summary) []string {
 	return w
 }
 
-// writeEvents stores the distinct client errors in events.jsonl.
-func (r *run) writeEvents() error {
+// driverEvents collects the driver's events (reconnects, rebalances),
+// before the driver is closed.
+func (r *run) driverEvents() []drivers.Event {
+	src, ok := r.drv.(drivers.EventSource)
+	if !ok {
+		return nil
+	}
+	var evs []drivers.Event
+	if err := r.safely("reading driver events", func() error { evs = src.Events(); return nil }); err != nil {
+		r.setFailure(err)
+	}
+	return evs
+}
+
+// maxSummaryEvents caps the events copied into summary.json; events.jsonl
+// has them all.
+const maxSummaryEvents = 1000
+
+func capEvents(evs []drivers.Event) ([]drivers.Event, int) {
+	if len(evs) <= maxSummaryEvents {
+		return evs, 0
+	}
+	return evs[:maxSummaryEvents], len(evs) - maxSummaryEvents
+}
+
+// writeEvents stores the distinct client errors and the driver's events in
+// events.jsonl.
+func (r *run) writeEvents(events []drivers.Event) error {
 	f, err := os.Create(filepath.Join(r.dir, summary.EventsFile))
 	if err != nil {
 		return err
@@ -172,6 +201,20 @@ func (r *run) writeEvents() error {
 	enc := json.NewEncoder(f)
 	for _, e := range r.errs.list() {
 		if err := enc.Encode(map[string]any{"type": "error", "error": e}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	origin := time.Time{}
+	if r.rec != nil {
+		origin = r.rec.Origin()
+	}
+	for _, e := range events {
+		line := map[string]any{"type": "driver", "event": e}
+		if !origin.IsZero() {
+			line["t_s"] = e.Time.Sub(origin).Seconds()
+		}
+		if err := enc.Encode(line); err != nil {
 			f.Close()
 			return err
 		}

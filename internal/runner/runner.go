@@ -133,8 +133,17 @@ func (r *run) safely(what string, f func() error) (err error) {
 
 func (r *run) stopSending() { r.stopOnce.Do(func() { close(r.stop) }) }
 
+// writeScenario stores the effective scenario, with the credentials of
+// driver and cluster options redacted.
 func (r *run) writeScenario() error {
-	b, err := scenarios.Marshal(r.sc)
+	sc := *r.sc
+	if red, ok := sc.Driver.Options.(drivers.Redactor); ok {
+		sc.Driver.Options = red.Redacted()
+	}
+	if red, ok := sc.Cluster.Options.(drivers.Redactor); ok {
+		sc.Cluster.Options = red.Redacted()
+	}
+	b, err := scenarios.Marshal(&sc)
 	if err != nil {
 		return fmt.Errorf("writing effective scenario: %w", err)
 	}

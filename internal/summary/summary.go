@@ -59,6 +59,10 @@ type Summary struct {
 	Phases []PhaseStats `json:"phases,omitempty"`
 	// Faults are the scheduled faults with what each did to the clients.
 	Faults []FaultStats `json:"faults,omitempty"`
+	// Events are what the driver saw happen (reconnects, rebalances), at
+	// most 1000; EventsDropped counts the rest (all are in events.jsonl).
+	Events        []drivers.Event `json:"events,omitempty"`
+	EventsDropped int             `json:"events_dropped,omitempty"`
 	// Errors are the distinct errors the clients saw, most frequent first.
 	Errors []ErrorCount `json:"errors"`
 }
