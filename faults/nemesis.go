@@ -32,6 +32,31 @@ type Nemesis struct {
 	records []Record
 	active  map[int]bool // index -> started and not yet healed
 	log     *os.File
+	journal *Journal // nil: none
+	match   string   // journal Match of the cluster's processes
+}
+
+// SetJournal makes the nemesis journal each fault before it takes effect,
+// and each node process (re)started, with match as the string their
+// command lines contain (the cluster's directory).
+func (n *Nemesis) SetJournal(j *Journal, match string) { n.journal, n.match = j, match }
+
+// JournalProcesses records the cluster's current node processes.
+func JournalProcesses(j *Journal, c compose.Cluster, match string) {
+	for _, nd := range c.Nodes() {
+		if nd.PID > 0 {
+			_ = j.Append(Entry{Op: OpProcess, PID: nd.PID, Node: nd.Name, Match: match})
+		}
+	}
+}
+
+func (n *Nemesis) pidOf(node string) int {
+	for _, nd := range n.cluster.Nodes() {
+		if nd.Name == node {
+			return nd.PID
+		}
+	}
+	return 0
 }
 
 // New checks that the cluster supports every fault of the schedule and
@@ -119,7 +144,11 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	s := n.schedule[i]
 	node, err := n.resolve(ctx, s.Target)
 	if err == nil {
+		_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: node, PID: n.pidOf(node)})
 		err = n.apply(ctx, s, node)
+		if s.Kind == scenarios.FaultRestart && n.journal != nil {
+			JournalProcesses(n.journal, n.cluster, n.match)
+		}
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -196,6 +225,12 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 		err = n.ctl.Resume(ctx, node)
 	default: // kill, stop
 		err = n.ctl.Start(ctx, node)
+	}
+	if err == nil {
+		_ = n.journal.Append(Entry{Op: OpFaultHeal, Index: i})
+		if n.journal != nil && n.schedule[i].Kind != scenarios.FaultPause {
+			JournalProcesses(n.journal, n.cluster, n.match)
+		}
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()

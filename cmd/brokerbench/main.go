@@ -84,6 +84,7 @@ scenario, 3 an expectation does not hold.`,
 		newReportCmd(),
 		newValidateCmd(reg),
 		newListCmd(reg),
+		newHealCmd(),
 	)
 	return root
 }

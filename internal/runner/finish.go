@@ -37,9 +37,14 @@ func (r *run) finish() (*summary.Summary, error) {
 	}
 	if r.cluster != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), healTimeout)
-		keep(r.safely("closing cluster", func() error { return r.cluster.Close(ctx) }))
+		err := r.safely("closing cluster", func() error { return r.cluster.Close(ctx) })
 		cancel()
+		keep(err)
+		if err == nil {
+			keep(r.journal.Append(faults.Entry{Op: faults.OpClosed}))
+		}
 	}
+	keep(r.journal.Close())
 	if r.series != nil {
 		keep(r.series.close())
 	}

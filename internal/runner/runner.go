@@ -66,6 +66,7 @@ type run struct {
 	cluster  compose.Cluster
 	cinfo    *compose.Info
 	nemesis  *faults.Nemesis
+	journal  *faults.Journal
 	cons     []drivers.Consumer
 	phases   []phaseSpan // the phases that ran
 	series   *seriesLoop
@@ -209,7 +210,12 @@ func (r *run) writeRunInfo() error {
 	})
 }
 
-// startCluster starts the scenario's cluster, if it names one.
+// clusterDir is where the cluster keeps its data and logs; the journal
+// matches its processes by it.
+func (r *run) clusterDir() string { return filepath.Join(r.dir, "cluster") }
+
+// startCluster starts the scenario's cluster, if it names one, and
+// journals its processes.
 func (r *run) startCluster(ctx context.Context) error {
 	c := r.sc.Cluster
 	if c.Backend == "" {
@@ -227,12 +233,18 @@ func (r *run) startCluster(ctx context.Context) error {
 	if self == "" {
 		self, _ = os.Executable()
 	}
-	env := compose.Env{Dir: filepath.Join(r.dir, "cluster"), Logger: r.log, Self: self}
+	env := compose.Env{Dir: r.clusterDir(), Logger: r.log, Self: self}
+	j, err := faults.OpenJournal(r.dir)
+	if err != nil {
+		return err
+	}
+	r.journal = j
 	cl, err := f.Start(ctx, c.Nodes, c.Options, env)
 	if err != nil {
 		return fmt.Errorf("starting the %s cluster: %w", c.Backend, err)
 	}
 	r.cluster = cl
+	faults.JournalProcesses(j, cl, env.Dir)
 	info := cl.Info()
 	r.cinfo = &info
 	return nil

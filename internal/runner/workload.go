@@ -239,6 +239,7 @@ func (r *run) startNemesis(ctx context.Context, start int64) (func(), error) {
 		return nil, err
 	}
 	r.nemesis = n
+	n.SetJournal(r.journal, r.clusterDir())
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)

@@ -1,0 +1,189 @@
+package faults
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// JournalFile is the name of the journal in a run directory. Every change
+// the harness makes to the machine is appended to it before or as it is
+// made (cluster processes started, nodes paused), so that `brokerbench
+// heal` can undo what a crashed harness left behind.
+const JournalFile = "journal.jsonl"
+
+// Journal entry ops.
+const (
+	OpProcess    = "process"     // a cluster process was started: PID, Node, Match
+	OpFaultStart = "fault-start" // a fault took effect: Index, Kind, Node, PID
+	OpFaultHeal  = "fault-heal"  // it was healed: Index
+	OpClosed     = "closed"      // the run healed everything and stopped its cluster
+	OpHealed     = "healed"      // `brokerbench heal` cleaned up after a crash
+)
+
+// Entry is one journal line.
+type Entry struct {
+	Op    string    `json:"op"`
+	Time  time.Time `json:"time"`
+	PID   int       `json:"pid,omitempty"`
+	Node  string    `json:"node,omitempty"`
+	Kind  string    `json:"kind,omitempty"`
+	Index int       `json:"index,omitempty"`
+	// Match is a string the process's command line contains (its data
+	// directory inside the run directory): heal acts on a pid only when it
+	// still matches, so a recycled pid is never touched.
+	Match string `json:"match,omitempty"`
+}
+
+// Journal appends entries to a run's journal; each entry is written and
+// synced at once. Safe for concurrent use. A nil *Journal ignores writes.
+type Journal struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+// OpenJournal opens (creating) dir/journal.jsonl for appending.
+func OpenJournal(dir string) (*Journal, error) {
+	f, err := os.OpenFile(filepath.Join(dir, JournalFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening journal: %w", err)
+	}
+	return &Journal{f: f}, nil
+}
+
+// Append writes e (stamping its time) and syncs the file.
+func (j *Journal) Append(e Entry) error {
+	if j == nil {
+		return nil
+	}
+	e.Time = time.Now().UTC()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+// Close closes the journal file.
+func (j *Journal) Close() error {
+	if j == nil {
+		return nil
+	}
+	return j.f.Close()
+}
+
+// ReadJournal reads dir/journal.jsonl; a torn last line is ignored. A run
+// without a journal has nothing to heal (nil, nil).
+func ReadJournal(dir string) ([]Entry, error) {
+	f, err := os.Open(filepath.Join(dir, JournalFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Entry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e Entry
+		if json.Unmarshal(sc.Bytes(), &e) == nil {
+			out = append(out, e)
+		}
+	}
+	return out, sc.Err()
+}
+
+// Heal undoes what the journal of dir says is left: it resumes paused
+// nodes and kills cluster processes still running, acting only on pids
+// whose command line still contains the journaled match. It returns one
+// line per action taken, and appends an OpHealed entry. A run whose
+// journal ends closed needs nothing.
+func Heal(dir string) ([]string, error) {
+	entries, err := ReadJournal(dir)
+	if err != nil {
+		return nil, err
+	}
+	procs, paused, closed := replay(entries)
+	if closed {
+		return nil, nil
+	}
+	var did []string
+	for pid, node := range paused {
+		if m, ok := procs[pid]; ok && alive(pid, m) {
+			if err := syscall.Kill(pid, syscall.SIGCONT); err == nil {
+				did = append(did, fmt.Sprintf("resumed paused node %s (pid %d)", node, pid))
+			}
+		}
+	}
+	for pid, m := range procs {
+		if alive(pid, m) {
+			if err := syscall.Kill(pid, syscall.SIGKILL); err == nil {
+				did = append(did, fmt.Sprintf("killed left-over cluster process %d", pid))
+			}
+		}
+	}
+	j, err := OpenJournal(dir)
+	if err != nil {
+		return did, err
+	}
+	defer j.Close()
+	return did, j.Append(Entry{Op: OpHealed})
+}
+
+// replay folds the journal: the processes started (pid → match), the
+// nodes paused and not healed (pid → node), and whether the run closed.
+func replay(entries []Entry) (procs map[int]string, paused map[int]string, closed bool) {
+	procs, paused = map[int]string{}, map[int]string{}
+	pausedByIndex := map[int]int{}
+	for _, e := range entries {
+		switch e.Op {
+		case OpProcess:
+			procs[e.PID] = e.Match
+		case OpFaultStart:
+			if e.Kind == "pause" && e.PID > 0 {
+				paused[e.PID], pausedByIndex[e.Index] = e.Node, e.PID
+			}
+		case OpFaultHeal:
+			delete(paused, pausedByIndex[e.Index])
+		case OpClosed, OpHealed:
+			closed = true
+		}
+	}
+	return procs, paused, closed
+}
+
+// alive reports whether pid runs and its command line contains match.
+func alive(pid int, match string) bool {
+	if pid <= 0 || match == "" {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && zombie(string(st)) {
+		return false
+	}
+	return strings.Contains(strings.ReplaceAll(string(b), "\x00", " "), match)
+}
+
+// zombie reports whether a /proc/PID/stat line says the process is a
+// zombie (already dead, waiting to be reaped).
+func zombie(stat string) bool {
+	i := strings.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+}
