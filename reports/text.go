@@ -1,7 +1,8 @@
-// Package reports renders stored runs for people: a text summary now, the
-// HTML report and comparisons later. It reads only what a run directory
-// holds (summary.json, series.jsonl, run.json), so it works on old runs and
-// on runs that died midway.
+// Package reports renders stored runs for people: a text summary, a
+// self-contained HTML report (charts with the vendored uPlot, no request
+// to any other host) and comparisons across runs. It reads only what a run
+// directory holds (summary.json, series.jsonl, latency.hlog, run.json,
+// faults.jsonl), so it works on old runs and on runs that died midway.
 package reports
 
 import (

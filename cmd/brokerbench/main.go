@@ -79,9 +79,10 @@ scenario, 3 an expectation does not hold.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	reg := registry.Default()
 	root.AddCommand(
-		newRunCmd(reg),
+		withHTMLReport(newRunCmd(reg)),
 		newCheckCmd(reg),
-		newReportCmd(),
+		withHTMLReport(newReportCmd()),
+		newCompareCmd(),
 		newValidateCmd(reg),
 		newListCmd(reg),
 		newHealCmd(),

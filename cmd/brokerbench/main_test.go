@@ -46,7 +46,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
-	for _, c := range []string{"run", "check", "report", "validate", "list"} {
+	for _, c := range []string{"run", "check", "report", "validate", "list", "compare", "heal"} {
 		code, out, _ := runCLI(t, c, "--help")
 		if code != 0 || !strings.Contains(out, "Usage:") {
 			t.Errorf("%s --help: exit %d, output %q", c, code, out)

@@ -8,7 +8,6 @@ package faultstats
 
 import (
 	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -35,14 +34,14 @@ type Window = summary.FaultWindow
 func Windows(recs []faults.Record, sendEnd float64) []checker.Window {
 	out := make([]checker.Window, len(recs))
 	for i, r := range recs {
-		from, to := span(r, sendEnd)
+		from, to := spanOf(r, sendEnd)
 		out[i] = checker.Window{Start: int64(from * 1e9), End: int64(to * 1e9)}
 	}
 	return out
 }
 
-// span is the active interval of r in s.
-func span(r faults.Record, sendEnd float64) (float64, float64) {
+// spanOf is the active interval of r in s.
+func spanOf(r faults.Record, sendEnd float64) (float64, float64) {
 	if r.Start == 0 && r.Error != "" {
 		return 0, 0
 	}
@@ -75,42 +74,46 @@ func Compute(dir string, in Input) ([]Stats, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	ivs, err := readIntervals(dir, in.OriginUnixNs)
-	if err != nil {
-		return nil, err
-	}
 	firstAcks, err := firstAcksAfter(dir, in.Records)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Stats, len(in.Records))
+	var spans []span
 	for i, r := range in.Records {
-		st := Stats{Record: r, FirstAckAfterS: firstAcks[i]}
-		from, to := span(r, in.SendEnd)
-		if to > from {
-			l := math.Max(to-from, 1)
-			st.Before = measure(pts, ivs, math.Max(from-l, in.MeasureStart), from)
-			st.During = measure(pts, ivs, from, to)
-			st.After = measure(pts, ivs, to, math.Min(to+l, in.SendEnd))
-			target := in.TargetRate
-			if target == 0 {
-				target = st.Before.SendRate
-			}
-			st.SendRateBackS = rateBack(pts, from, target, func(p summary.SeriesPoint) int64 { return p.Sent })
-			st.AckRateBackS = rateBack(pts, from, target, func(p summary.SeriesPoint) int64 { return p.Acked })
+		out[i] = Stats{Record: r, FirstAckAfterS: firstAcks[i], Anomalies: anomaliesIn(in.Checks, i)}
+		from, to := spanOf(r, in.SendEnd)
+		if to <= from {
+			spans = append(spans, span{}, span{}, span{})
+			continue
 		}
-		st.Anomalies = anomaliesIn(in.Checks, i)
-		out[i] = st
+		l := math.Max(to-from, 1)
+		spans = append(spans, span{math.Max(from-l, in.MeasureStart), from}, span{from, to},
+			span{to, math.Min(to+l, in.SendEnd)})
+		target := in.TargetRate
+		if target == 0 {
+			target = measure(pts, nil, spans[3*i].from, spans[3*i].to).SendRate
+		}
+		out[i].SendRateBackS = rateBack(pts, from, target, func(p summary.SeriesPoint) int64 { return p.Sent })
+		out[i].AckRateBackS = rateBack(pts, from, target, func(p summary.SeriesPoint) int64 { return p.Acked })
+	}
+	hists, err := mergeSpans(dir, in.OriginUnixNs, spans, []string{"publish", "e2e"})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Before = measure(pts, hists[3*i], spans[3*i].from, spans[3*i].to)
+		out[i].During = measure(pts, hists[3*i+1], spans[3*i+1].from, spans[3*i+1].to)
+		out[i].After = measure(pts, hists[3*i+2], spans[3*i+2].from, spans[3*i+2].to)
 	}
 	return out, nil
 }
 
 // measure sums what the series recorded in [from, to): each point counts
-// in proportion to how much of its interval overlaps the window, and the
-// latency histograms of every overlapping interval are merged (so a
-// window shorter than the 1 s intervals still gets numbers, at 1 s
-// resolution).
-func measure(pts []summary.SeriesPoint, ivs []interval, from, to float64) Window {
+// in proportion to how much of its interval overlaps the window. hists are
+// the window's merged interval histograms by tag (see mergeSpans; nil: no
+// latencies).
+func measure(pts []summary.SeriesPoint, hists map[string]*hdr.Histogram, from, to float64) Window {
 	w := Window{From: from, To: to}
 	if to <= from {
 		return w
@@ -131,20 +134,8 @@ func measure(pts []summary.SeriesPoint, ivs []interval, from, to float64) Window
 	if secs > 0 {
 		w.SendRate, w.AckRate = sent/secs, acked/secs
 	}
-	pub, e2e := recorder.NewHist(), recorder.NewHist()
-	for _, iv := range ivs {
-		if overlap(iv.start, iv.end, from, to) <= 0 {
-			continue
-		}
-		switch iv.h.Tag() {
-		case "publish":
-			pub.Merge(iv.h)
-		case "e2e":
-			e2e.Merge(iv.h)
-		}
-	}
-	w.P99PublishNs = recorder.Summarize(pub).P99
-	w.P99E2ENs = recorder.Summarize(e2e).P99
+	w.P99PublishNs = recorder.Summarize(hists["publish"]).P99
+	w.P99E2ENs = recorder.Summarize(hists["e2e"]).P99
 	return w
 }
 
@@ -192,19 +183,24 @@ func anomaliesIn(checks map[string]*checker.Check, i int) map[string]int64 {
 	return out
 }
 
-// interval is one histogram of latency.hlog with its start in s since the
-// run origin.
-type interval struct {
-	start, end float64
-	h          *hdr.Histogram
-}
+// span is a time window in s since the run origin.
+type span struct{ from, to float64 }
 
-// readIntervals reads latency.hlog, each interval with its start in s
-// since the run origin.
-func readIntervals(dir string, originUnixNs int64) ([]interval, error) {
+// mergeSpans streams latency.hlog once and merges every interval histogram
+// with one of tags into each span it overlaps (1 s resolution: a span
+// shorter than an interval gets the whole interval). It keeps one
+// histogram per span and tag, never the whole log.
+func mergeSpans(dir string, originUnixNs int64, spans []span, tags []string) ([]map[string]*hdr.Histogram, error) {
+	out := make([]map[string]*hdr.Histogram, len(spans))
+	for i := range out {
+		out[i] = map[string]*hdr.Histogram{}
+		for _, t := range tags {
+			out[i][t] = recorder.NewHist()
+		}
+	}
 	f, err := os.Open(filepath.Join(dir, summary.HistLogFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return out, nil
 	}
 	if err != nil {
 		return nil, err
@@ -214,17 +210,18 @@ func readIntervals(dir string, originUnixNs int64) ([]interval, error) {
 	// log's BaseTime line holds whole seconds, which the reader adds back.
 	base := float64(originUnixNs/1e9) * 1e3
 	r := hdr.NewHistogramLogReader(f)
-	var out []interval
 	for {
 		h, err := r.NextIntervalHistogram()
 		if err != nil || h == nil {
-			if err != nil && !errors.Is(err, io.EOF) && len(out) == 0 {
-				return nil, err
-			}
-			return out, nil // a torn last line (crash) ends the log
+			return out, nil // the end, or a torn last line (crash)
 		}
-		out = append(out, interval{start: (float64(h.StartTimeMs()) - base) / 1e3,
-			end: (float64(h.EndTimeMs()) - base) / 1e3, h: h})
+		start := (float64(h.StartTimeMs()) - base) / 1e3
+		end := (float64(h.EndTimeMs()) - base) / 1e3
+		for i, sp := range spans {
+			if dst, ok := out[i][h.Tag()]; ok && sp.to > sp.from && overlap(start, end, sp.from, sp.to) > 0 {
+				dst.Merge(h)
+			}
+		}
 	}
 }
 

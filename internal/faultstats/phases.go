@@ -1,8 +1,6 @@
 package faultstats
 
 import (
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
@@ -18,22 +16,21 @@ type Span struct {
 
 // Phases measures each span: rates from its counts, latencies from the
 // histogram log.
-func Phases(dir string, originUnixNs int64, spans []Span) ([]summary.PhaseStats, error) {
-	if len(spans) == 0 {
+func Phases(dir string, originUnixNs int64, spans0 []Span) ([]summary.PhaseStats, error) {
+	if len(spans0) == 0 {
 		return nil, nil
 	}
-	ivs, err := readIntervals(dir, originUnixNs)
+	spans := make([]span, len(spans0))
+	for i, sp := range spans0 {
+		spans[i] = span{sp.From, sp.To}
+	}
+	hists, err := mergeSpans(dir, originUnixNs, spans, []string{"publish", "service", "e2e"})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]summary.PhaseStats, len(spans))
-	for i, sp := range spans {
-		hs := map[string]*hdr.Histogram{"publish": recorder.NewHist(), "service": recorder.NewHist(), "e2e": recorder.NewHist()}
-		for _, iv := range ivs {
-			if h, ok := hs[iv.h.Tag()]; ok && overlap(iv.start, iv.end, sp.From, sp.To) > 0 {
-				h.Merge(iv.h)
-			}
-		}
+	out := make([]summary.PhaseStats, len(spans0))
+	for i, sp := range spans0 {
+		hs := hists[i]
 		out[i] = summary.PhaseStats{
 			Name: sp.Name, Mode: sp.Mode, Rate: sp.Rate, From: sp.From, To: sp.To,
 			SendRate: rate(sp.Sent, sp.To-sp.From), AckRate: rate(sp.Acked, sp.To-sp.From),
