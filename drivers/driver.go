@@ -194,6 +194,18 @@ type Redactor interface {
 	Redacted() Options
 }
 
+// LogDriver is implemented by drivers whose destinations are partitioned
+// logs with offsets (Kafka topics, streams): the harness then also runs
+// the log checks (one offset with two values, one value at two offsets,
+// poll skips, non-monotonic polls). Events of kind EventRebalance mark
+// when consumer-group rebalances began, which excuse offsets going back.
+type LogDriver interface {
+	LogOffsets() bool
+}
+
+// EventRebalance is the Event kind of a consumer-group rebalance.
+const EventRebalance = "rebalance"
+
 // Event is something a driver saw happen that explains the numbers: a
 // reconnect, a consumer-group rebalance, a channel reopened after nacks.
 type Event struct {

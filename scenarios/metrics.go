@@ -41,6 +41,11 @@ func buildMetrics() []Metric {
 		msgs("duplicate", "extra deliveries the broker made without marking them redelivered"),
 		msgs("redelivered", "extra deliveries the broker marked as redelivered (allowed)"),
 		msgs("reorder", "messages of one producer and key delivered before an earlier acked one"),
+		// Log checks: only for drivers over partitioned logs with offsets (Kafka).
+		msgs("offset_two_values", "log: offsets at which two different messages were delivered"),
+		msgs("value_two_offsets", "log: messages delivered at two different offsets (stored twice)"),
+		msgs("poll_skip", "log: offset jumps in one consumer's reads past offsets nobody read"),
+		msgs("non_monotonic", "log: a consumer's offsets going back outside a rebalance"),
 	}
 	for _, k := range latencyKinds {
 		for _, s := range latencyStats {
