@@ -122,7 +122,7 @@ func round(v float64, d int) float64 {
 // marksOf places the examples of every check that is not valid.
 func marksOf(checks map[string]*checker.Check) []mark {
 	out := []mark{}
-	for _, name := range checker.Names() {
+	for _, name := range checkNames() {
 		c, ok := checks[name]
 		if !ok || c.Verdict == checker.VerdictValid {
 			continue

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/brokerbench/brokerbench/internal/checker"
+	"github.com/brokerbench/brokerbench/internal/logcheck"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
 
@@ -17,7 +18,7 @@ func WriteChecks(w io.Writer, s *summary.Summary) {
 	if s.ChecksTruncated {
 		ew.printf("  (an op log ended inside a record: checked up to its last whole record)\n")
 	}
-	for _, name := range checker.Names() {
+	for _, name := range checkNames() {
 		c, ok := s.Checks[name]
 		if !ok {
 			continue
@@ -97,3 +98,6 @@ func asErrWriter(w io.Writer) *errWriter {
 	}
 	return &errWriter{w: w}
 }
+
+// checkNames are the queue checks then the log checks, in display order.
+func checkNames() []string { return append(checker.Names(), logcheck.Names()...) }

@@ -59,7 +59,7 @@ func rowOf(cr *ComparedRun) compareRow {
 // "lost 2 invalid, unseen 5 unknown".
 func verdictsText(checks map[string]*checker.Check) (string, bool) {
 	var bad []string
-	for _, name := range checker.Names() {
+	for _, name := range checkNames() {
 		c, found := checks[name]
 		if !found || c.Verdict == checker.VerdictValid {
 			continue

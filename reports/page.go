@@ -123,7 +123,7 @@ func checkRows(s *summary.Summary) []checkRow {
 		return nil
 	}
 	var rows []checkRow
-	for _, name := range checker.Names() {
+	for _, name := range checkNames() {
 		c, ok := s.Checks[name]
 		if !ok {
 			continue

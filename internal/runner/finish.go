@@ -12,6 +12,7 @@ import (
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/faultstats"
+	"github.com/brokerbench/brokerbench/internal/logcheck"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
@@ -66,6 +67,7 @@ func (r *run) finish() (*summary.Summary, error) {
 		if res != nil {
 			s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
 		}
+		keep(r.logChecks(s, events))
 		s.Faults, err = faultstats.Compute(r.dir, faultstats.Input{
 			Records: recs, Checks: s.Checks, TargetRate: s.Throughput.TargetRate,
 			MeasureStart: float64(r.warmupEnd) / 1e9, SendEnd: sendEnd, OriginUnixNs: r.rec.Origin().UnixNano(),
@@ -248,4 +250,21 @@ func (r *run) phaseSpans() []faultstats.Span {
 		}
 	}
 	return out
+}
+
+// logChecks runs the log checks (Kafka-like drivers) and adds them to the
+// summary's checks.
+func (r *run) logChecks(s *summary.Summary, events []drivers.Event) error {
+	ld, ok := r.drv.(drivers.LogDriver)
+	if !ok || !ld.LogOffsets() || r.sc.Workload.Consumers == 0 {
+		return nil
+	}
+	res, err := logcheck.Check(r.dir, logcheck.RebalanceWindows(events, r.rec.Origin()))
+	if err != nil {
+		return fmt.Errorf("log checks: %w", err)
+	}
+	for name, c := range res.Checks {
+		s.Checks[name] = c
+	}
+	return nil
 }
