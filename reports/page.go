@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
