@@ -21,11 +21,12 @@ func newListCmd(reg *registry.Registry) *cobra.Command {
 			for _, f := range reg.Drivers() {
 				fmt.Fprintf(tw, "  %s\t%s\n", f.Name, f.Summary)
 			}
+			fmt.Fprintln(tw, "\nCLUSTER BACKENDS (scenario cluster.backend)")
+			for _, c := range reg.Clusters() {
+				fmt.Fprintf(tw, "  %s\t%s\n", c.Name, c.Summary)
+			}
 			fmt.Fprintln(tw, "\nFAULT KINDS")
 			kinds := reg.FaultKinds()
-			if len(kinds) == 0 {
-				fmt.Fprintln(tw, "  (none yet in this build; the memory driver injects drop, duplicate, redeliver, reorder and stall through its options)")
-			}
 			for _, k := range kinds {
 				fmt.Fprintf(tw, "  %s\t%s\n", k.Name, k.Summary)
 			}

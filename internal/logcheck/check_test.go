@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/logcheck"
 	"github.com/brokerbench/brokerbench/internal/oplog"
@@ -196,5 +198,20 @@ func TestNoLogs(t *testing.T) {
 	}
 	if res.Checks[logcheck.CheckPollSkip].Verdict != checker.VerdictUnknown {
 		t.Errorf("verdict %s, want unknown", res.Checks[logcheck.CheckPollSkip].Verdict)
+	}
+}
+
+// TestRebalanceWindows: each rebalance event makes a window from 1s
+// before it to RebalanceGrace after; other events make none.
+func TestRebalanceWindows(t *testing.T) {
+	origin := time.Unix(100, 0)
+	evs := []drivers.Event{
+		{Time: origin.Add(5 * time.Second), Kind: drivers.EventRebalance},
+		{Time: origin.Add(7 * time.Second), Kind: "reconnect"},
+	}
+	ws := logcheck.RebalanceWindows(evs, origin)
+	want := logcheck.Window{From: int64(4 * time.Second), To: int64(5*time.Second + logcheck.RebalanceGrace)}
+	if len(ws) != 1 || ws[0] != want {
+		t.Errorf("windows %+v, want [%+v]", ws, want)
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"sort"
 
 	"github.com/brokerbench/brokerbench/compose"
+	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
 	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/drivers/memory"
 	"github.com/brokerbench/brokerbench/drivers/null"
+	"github.com/brokerbench/brokerbench/drivers/rabbitmq"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
 
@@ -18,10 +20,13 @@ import (
 var driverFactories = []drivers.Factory{
 	memory.Factory,
 	null.Factory,
+	rabbitmq.Factory,
 }
 
 // clusterFactories is every cluster backend of this build.
-var clusterFactories = []compose.Factory{}
+var clusterFactories = []compose.Factory{
+	rabbitlocal.Factory,
+}
 
 // FaultKind describes a fault kind for `brokerbench list`.
 type FaultKind struct{ Name, Summary string }

@@ -15,6 +15,7 @@ import (
 	"github.com/brokerbench/brokerbench/internal/logcheck"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
+	"github.com/brokerbench/brokerbench/scenarios"
 )
 
 // finish closes whatever was opened, runs the checkers over the op logs and
@@ -113,7 +114,7 @@ func (r *run) baseSummary() *summary.Summary {
 		Started:     r.started.UTC().Format(time.RFC3339Nano),
 		Ended:       time.Now().UTC().Format(time.RFC3339Nano),
 		Interrupted: r.interrupted.Load(),
-		Driver:      r.info,
+		Driver:      r.driverInfo(),
 		Environment: summary.CurrentEnvironment(),
 		Workload: summary.Workload{
 			Mode: w.Mode.String(), Rate: rate, Producers: w.Producers, Consumers: w.Consumers,
@@ -144,9 +145,7 @@ func (r *run) measure(s *summary.Summary) {
 		s.Throughput.AckRate = float64(c.MeasuredAcked) / secs
 		s.Throughput.DeliveryRate = float64(c.MeasuredDeliveries) / secs
 	}
-	if !r.sc.Workload.Rate.Max {
-		s.Throughput.TargetRate = r.sc.Workload.Rate.PerSecond
-	}
+	s.Throughput.TargetRate = targetRate(r.sc.Workload.EffectivePhases())
 	s.Harness.Clamped = clamped
 	s.Harness.CPUUtilization = r.usage.utilization()
 }
@@ -267,4 +266,30 @@ func (r *run) logChecks(s *summary.Summary, events []drivers.Event) error {
 		s.Checks[name] = c
 	}
 	return nil
+}
+
+// driverInfo is the driver's own description, or just its name when it
+// never opened.
+func (r *run) driverInfo() drivers.Info {
+	if r.info.Driver == "" {
+		return drivers.Info{Driver: r.sc.Driver.Name, Broker: "(driver not opened)"}
+	}
+	return r.info
+}
+
+// targetRate is the time-weighted target rate of the phases (msg/s), or 0
+// when any phase runs closed loop ("max").
+func targetRate(phases []scenarios.Phase) float64 {
+	var msgs, secs float64
+	for _, p := range phases {
+		if p.Rate.Max {
+			return 0
+		}
+		msgs += p.Rate.PerSecond * p.Duration.Seconds()
+		secs += p.Duration.Seconds()
+	}
+	if secs == 0 {
+		return 0
+	}
+	return msgs / secs
 }

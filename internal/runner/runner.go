@@ -234,6 +234,9 @@ func (r *run) startCluster(ctx context.Context) error {
 		self, _ = os.Executable()
 	}
 	env := compose.Env{Dir: r.clusterDir(), Logger: r.log, Self: self}
+	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
+		return fmt.Errorf("creating the cluster directory: %w", err)
+	}
 	j, err := faults.OpenJournal(r.dir)
 	if err != nil {
 		return err

@@ -82,8 +82,8 @@ func (r *run) runPhases(ctx context.Context, start int64) error {
 		sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		r.sendPhase(sendCtx, cancel, loops, ph, from, end)
 		cancel()
+		span := phaseSpan{phase: ph, start: from, end: r.rec.Now()} // before Close's own waits
 		err = closeProducers(loops)
-		span := phaseSpan{phase: ph, start: from, end: r.rec.Now()}
 		for _, l := range loops {
 			span.producers = append(span.producers, l.id)
 		}

@@ -1,0 +1,63 @@
+package rabbitmq
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/brokerbench/brokerbench/drivers"
+)
+
+// DefaultServer is the rabbitmq-server start script of the Debian package.
+// Its sibling rabbitmqctl (same directory) is the CLI the cluster uses; the
+// one in /usr/sbin switches user and cookie and must not be used.
+const DefaultServer = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+
+// Options are the scenario options of the rabbitmq-local backend
+// (cluster.options). Start from DefaultOptions (or Factory.Options).
+type Options struct {
+	// BasePort, when non-zero, fixes the ports: node i (0-based) listens
+	// for AMQP on BasePort+i and for Erlang distribution on BasePort+100+i;
+	// epmd uses BasePort+200. 0 (the default) picks free loopback ports.
+	BasePort int `yaml:"base_port"`
+	// NetTicktime is Erlang's net_ticktime in seconds (default 60): how
+	// long a silent peer takes to be declared down. Network partitions
+	// shorter than this are never noticed by the cluster layer.
+	NetTicktime int `yaml:"net_ticktime"`
+	// Server is the path of the rabbitmq-server start script (default
+	// DefaultServer); rabbitmqctl is taken from the same directory.
+	Server string `yaml:"server"`
+	// KeepDirs keeps the cluster directory (data and logs) after Close.
+	KeepDirs bool `yaml:"keep_dirs"`
+}
+
+// DefaultOptions returns the defaults: free ports, net_ticktime 60, the
+// Debian package's start script, directories removed on Close.
+func DefaultOptions() *Options {
+	return &Options{NetTicktime: 60, Server: DefaultServer}
+}
+
+var _ drivers.Options = (*Options)(nil)
+
+// Validate checks the options and returns every problem, with the option
+// names below cluster.options.
+func (o *Options) Validate() []drivers.OptionError {
+	var errs []drivers.OptionError
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, drivers.OptionError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if o.BasePort != 0 && (o.BasePort < 1024 || o.BasePort > 65535-300) {
+		bad("base_port", "must be 0 (free ports) or in [1024, %d], got %d", 65535-300, o.BasePort)
+	}
+	if o.NetTicktime < 1 || o.NetTicktime > 3600 {
+		bad("net_ticktime", "must be in [1, 3600] seconds, got %d", o.NetTicktime)
+	}
+	if o.Server == "" {
+		bad("server", "must not be empty (default %s)", DefaultServer)
+	} else if !filepath.IsAbs(o.Server) {
+		bad("server", "must be an absolute path, got %q", o.Server)
+	}
+	return errs
+}
+
+// ctlPath is the rabbitmqctl next to the server script.
+func (o *Options) ctlPath() string { return filepath.Join(filepath.Dir(o.Server), "rabbitmqctl") }
