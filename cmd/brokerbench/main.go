@@ -86,6 +86,7 @@ scenario, 3 an expectation does not hold.`,
 		newValidateCmd(reg),
 		newListCmd(reg),
 		newHealCmd(),
+		newServeCmd(),
 	)
 	return root
 }

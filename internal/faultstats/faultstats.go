@@ -139,6 +139,17 @@ func measure(pts []summary.SeriesPoint, hists map[string]*hdr.Histogram, from, t
 	return w
 }
 
+// mostlyIn reports whether the interval [start, end) belongs to sp: at
+// least half of it lies in sp, or sp lies within it (a span shorter than
+// an interval still gets that interval).
+func mostlyIn(start, end float64, sp span) bool {
+	if sp.to <= sp.from {
+		return false
+	}
+	ov := overlap(start, end, sp.from, sp.to)
+	return ov > 0 && (ov >= (end-start)/2 || ov >= (sp.to-sp.from)*0.999)
+}
+
 // overlap is the length of [a0, a1) ∩ [b0, b1).
 func overlap(a0, a1, b0, b1 float64) float64 { return math.Min(a1, b1) - math.Max(a0, b0) }
 
@@ -187,8 +198,8 @@ func anomaliesIn(checks map[string]*checker.Check, i int) map[string]int64 {
 type span struct{ from, to float64 }
 
 // mergeSpans streams latency.hlog once and merges every interval histogram
-// with one of tags into each span it overlaps (1 s resolution: a span
-// shorter than an interval gets the whole interval). It keeps one
+// with one of tags into each span it mostly lies in (1 s resolution: a
+// span shorter than an interval gets the whole interval). It keeps one
 // histogram per span and tag, never the whole log.
 func mergeSpans(dir string, originUnixNs int64, spans []span, tags []string) ([]map[string]*hdr.Histogram, error) {
 	out := make([]map[string]*hdr.Histogram, len(spans))
@@ -218,7 +229,7 @@ func mergeSpans(dir string, originUnixNs int64, spans []span, tags []string) ([]
 		start := (float64(h.StartTimeMs()) - base) / 1e3
 		end := (float64(h.EndTimeMs()) - base) / 1e3
 		for i, sp := range spans {
-			if dst, ok := out[i][h.Tag()]; ok && sp.to > sp.from && overlap(start, end, sp.from, sp.to) > 0 {
+			if dst, ok := out[i][h.Tag()]; ok && mostlyIn(start, end, sp) {
 				dst.Merge(h)
 			}
 		}

@@ -8,8 +8,10 @@ import (
 	"sort"
 
 	"github.com/brokerbench/brokerbench/compose"
+	"github.com/brokerbench/brokerbench/compose/kfake"
 	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
 	"github.com/brokerbench/brokerbench/drivers"
+	"github.com/brokerbench/brokerbench/drivers/kafka"
 	"github.com/brokerbench/brokerbench/drivers/memory"
 	"github.com/brokerbench/brokerbench/drivers/null"
 	"github.com/brokerbench/brokerbench/drivers/rabbitmq"
@@ -21,11 +23,13 @@ var driverFactories = []drivers.Factory{
 	memory.Factory,
 	null.Factory,
 	rabbitmq.Factory,
+	kafka.Factory,
 }
 
 // clusterFactories is every cluster backend of this build.
 var clusterFactories = []compose.Factory{
 	rabbitlocal.Factory,
+	kfake.Factory,
 }
 
 // FaultKind describes a fault kind for `brokerbench list`.

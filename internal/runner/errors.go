@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"regexp"
 	"sort"
 	"sync"
 
@@ -26,7 +27,9 @@ func (t *errorTally) add(at int64, op string, err error) {
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
-	k := op + "\x00" + msg
+	// Errors that differ only in numbers (offsets, sequence numbers,
+	// ports) are one kind of error: count them together, show the first.
+	k := op + "\x00" + digitsRE.ReplaceAllString(msg, "#")
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.byOp == nil {
@@ -63,3 +66,5 @@ func (t *errorTally) list() []ErrorCount {
 	})
 	return out
 }
+
+var digitsRE = regexp.MustCompile(`[0-9]+`)
