@@ -9,7 +9,7 @@ import (
 func TestMarshalRoundTrip(t *testing.T) {
 	reg := testRegistry()
 	docs := map[string]string{"minimal": minimal, "kitchen": kitchen}
-	for _, name := range Bundled() {
+	for _, name := range fakeBundled() {
 		src, _ := BundledSource(name)
 		docs[name] = string(src)
 	}

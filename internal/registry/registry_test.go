@@ -38,3 +38,34 @@ func TestKnowsBuiltInDrivers(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryBundledScenarioLoads loads each bundled scenario with the real
+// registry (its driver's and cluster's own option validation) and checks
+// that the effective scenario written into results loads back unchanged.
+func TestEveryBundledScenarioLoads(t *testing.T) {
+	reg := Default()
+	for _, name := range scenarios.Bundled() {
+		sc, err := scenarios.Open(name, reg, nil)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if sc.Description == "" {
+			t.Errorf("%s: no description", name)
+		}
+		b, err := scenarios.Marshal(sc)
+		if err != nil {
+			t.Errorf("%s: marshal: %v", name, err)
+			continue
+		}
+		again, err := scenarios.Load(name+" (effective)", b, reg, nil)
+		if err != nil {
+			t.Errorf("%s: the effective scenario does not load: %v\n%s", name, err, b)
+			continue
+		}
+		b2, _ := scenarios.Marshal(again)
+		if string(b) != string(b2) {
+			t.Errorf("%s: round trip changed the scenario:\n%s\n---\n%s", name, b, b2)
+		}
+	}
+}
