@@ -14,6 +14,12 @@ import (
 // runHistory checks h in memory through the streaming API.
 func runHistory(t testing.TB, h *checkertest.History, maxExamples int) *checker.Result {
 	t.Helper()
+	return runHistoryWith(t, h, checker.Options{DrainEnd: checker.DrainEnd(h.DrainEnd), MaxExamples: maxExamples})
+}
+
+// runHistoryWith checks h in memory with the given options.
+func runHistoryWith(t testing.TB, h *checkertest.History, opts checker.Options) *checker.Result {
+	t.Helper()
 	c := checker.New()
 	for i := range h.Producers {
 		p := &h.Producers[i]
@@ -23,7 +29,7 @@ func runHistory(t testing.TB, h *checkertest.History, maxExamples int) *checker.
 		l := &h.Consumers[i]
 		c.AddConsumer(l.ID, func() (checker.DeliverySource, error) { return l.Source(), nil })
 	}
-	res, err := c.Run(checker.Options{DrainEnd: checker.DrainEnd(h.DrainEnd), MaxExamples: maxExamples})
+	res, err := c.Run(opts)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}

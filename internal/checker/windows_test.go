@@ -18,19 +18,7 @@ func TestWindowsPartitionEveryAnomaly(t *testing.T) {
 		split := int64(seed%7) * 50 // the generator's times are small integers
 		wins := []checker.Window{{Start: math.MinInt64, End: split}, {Start: split, End: math.MaxInt64},
 			{Start: math.MinInt64, End: math.MaxInt64}}
-		c := checker.New()
-		for i := range h.Producers {
-			p := &h.Producers[i]
-			c.AddProducer(p.ID, func() (checker.SendSource, error) { return p.Source(), nil })
-		}
-		for i := range h.Consumers {
-			l := &h.Consumers[i]
-			c.AddConsumer(l.ID, func() (checker.DeliverySource, error) { return l.Source(), nil })
-		}
-		res, err := c.Run(checker.Options{DrainEnd: checker.DrainEnd(h.DrainEnd), Windows: wins})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := runHistoryWith(t, h, checker.Options{DrainEnd: checker.DrainEnd(h.DrainEnd), Windows: wins})
 		for name, ch := range res.Checks {
 			if ch.Count == 0 {
 				if len(ch.InWindows) != 0 {
