@@ -48,6 +48,14 @@ type Info struct {
 	// StandIn is non-empty when the cluster is not the real product.
 	StandIn string `json:"stand_in,omitempty"`
 	Nodes   []Node `json:"nodes"`
+	// EndpointsOnly is true when clients reach the cluster only through
+	// Endpoints (the nodes never advertise other addresses, as Kafka
+	// metadata does), so a proxy in front of every Node.Addr carries all
+	// client traffic: what cluster.proxy needs. RabbitMQ: yes; kfake: no.
+	EndpointsOnly bool `json:"endpoints_only,omitempty"`
+	// Proxied is true when the harness put a proxy in front of every node
+	// (cluster.proxy) and the driver was handed the proxy addresses.
+	Proxied bool `json:"proxied,omitempty"`
 }
 
 // NodeController is implemented by clusters whose nodes the harness can act

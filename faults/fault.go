@@ -8,9 +8,15 @@
 // Every start and heal is recorded with its time, in faults.jsonl as it
 // happens and in the run's summary.
 //
-// Not yet here (issue 5): network partitions in namespaces, link faults
-// through a proxy, a random nemesis mode, and the journal that lets
-// `brokerbench heal` undo what a crashed harness left. Node faults on
+// Link faults (latency, bandwidth, timeout, reset-peer, slicer) act
+// through the in-process Toxiproxy of compose/proxy (cluster.proxy: true,
+// handed over with SetLinks); healing removes exactly the toxics the fault
+// added. They are not journaled beyond their start and heal entries: the
+// toxics live in the harness's process, so a crashed harness takes them
+// with it and `brokerbench heal` has nothing to undo for them.
+//
+// Not yet here (issue 5): network partitions in namespaces and a random
+// nemesis mode. Node faults on
 // clusters the harness started die with it, except a SIGSTOPped node: it
 // is resumed by HealAll, and a crashed harness's cluster processes are
 // reaped by the cluster's own Close in the next run of the tests.
@@ -25,7 +31,7 @@ type Record struct {
 	Index  int    `json:"index"` // position in the scenario's faults list
 	Kind   string `json:"kind"`
 	Target string `json:"target"` // as written: "leader-of events/0", "random", a node
-	Node   string `json:"node"`   // the node it acted on ("" if it never started)
+	Node   string `json:"node"`   // the node it acted on ("" if it never started; "n1,n2,…" for target all)
 	Spec   string `json:"spec"`   // the scenario's line: "kill leader-of events/0 at 10s for 5s"
 	// Start is when the fault took effect; End when it was healed (equal to
 	// Start for instantaneous faults; 0 when it never started or never
@@ -42,5 +48,5 @@ func healable(kind string) bool {
 	case scenarios.FaultKill, scenarios.FaultStop, scenarios.FaultPause:
 		return true
 	}
-	return false
+	return scenarios.IsLinkKind(kind) // heal: remove the fault's toxics
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,7 +35,22 @@ type Nemesis struct {
 	log     *os.File
 	journal *Journal // nil: none
 	match   string   // journal Match of the cluster's processes
+	links   Links    // nil: no proxy, link faults fail to start
 }
+
+// Links is what link faults act through: the proxy the harness put in
+// front of the cluster's nodes (compose/proxy). id names one fault's
+// toxics; Heal removes exactly those.
+type Links interface {
+	Apply(id string, nodes []string, f scenarios.FaultSpec) error
+	Heal(id string) error
+}
+
+// SetLinks gives the nemesis the proxy link faults act through.
+func (n *Nemesis) SetLinks(l Links) { n.links = l }
+
+// linkID names fault i's toxics.
+func linkID(i int) string { return fmt.Sprintf("fault-%d", i) }
 
 // SetJournal makes the nemesis journal each fault before it takes effect,
 // and each node process (re)started, with match as the string their
@@ -87,9 +103,11 @@ func (n *Nemesis) supported() error {
 	_, isMover := n.cluster.(compose.LeaderMover)
 	for i, s := range n.schedule {
 		switch {
+		case s.Target.All && !scenarios.IsLinkKind(s.Kind):
+			return fmt.Errorf("faults[%d]: target all is for link faults only", i)
 		case s.Kind == scenarios.FaultLeaderMove && !isMover:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot move leaders", i, backend)
-		case s.Kind != scenarios.FaultLeaderMove && !isCtl:
+		case s.Kind != scenarios.FaultLeaderMove && !scenarios.IsLinkKind(s.Kind) && !isCtl:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot %s nodes", i, backend, s.Kind)
 		case s.Target.LeaderOf != "" && !isFinder:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot tell leaders", i, backend)
@@ -145,7 +163,7 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	node, err := n.resolve(ctx, s.Target)
 	if err == nil {
 		_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: node, PID: n.pidOf(node)})
-		err = n.apply(ctx, s, node)
+		err = n.apply(ctx, i, node)
 		if s.Kind == scenarios.FaultRestart && n.journal != nil {
 			JournalProcesses(n.journal, n.cluster, n.match)
 		}
@@ -165,8 +183,16 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	n.write(r, "start")
 }
 
-// apply does what kind says to node.
-func (n *Nemesis) apply(ctx context.Context, s scenarios.FaultSpec, node string) error {
+// apply does what fault i's kind says to node (for link faults: to the
+// comma-separated nodes' links).
+func (n *Nemesis) apply(ctx context.Context, i int, node string) error {
+	s := n.schedule[i]
+	if scenarios.IsLinkKind(s.Kind) {
+		if n.links == nil {
+			return fmt.Errorf("a %s fault acts through the proxy: set cluster.proxy: true", s.Kind)
+		}
+		return n.links.Apply(linkID(i), strings.Split(node, ","), s)
+	}
 	switch s.Kind {
 	case scenarios.FaultKill:
 		return n.ctl.Kill(ctx, node)
@@ -189,9 +215,20 @@ func (n *Nemesis) apply(ctx context.Context, s scenarios.FaultSpec, node string)
 	return fmt.Errorf("unknown fault kind %q", s.Kind)
 }
 
-// resolve turns a target into a node name, asking the cluster when needed.
+// resolve turns a target into a node name, asking the cluster when needed
+// ("all": every node's name, comma-separated).
 func (n *Nemesis) resolve(ctx context.Context, t scenarios.Target) (string, error) {
 	switch {
+	case t.All:
+		nodes := n.cluster.Nodes()
+		if len(nodes) == 0 {
+			return "", errors.New("the cluster has no nodes")
+		}
+		names := make([]string, len(nodes))
+		for i, nd := range nodes {
+			names[i] = nd.Name
+		}
+		return strings.Join(names, ","), nil
 	case t.LeaderOf != "":
 		return n.cluster.(compose.LeaderFinder).Leader(ctx, t.LeaderOf)
 	case t.Random:
@@ -220,15 +257,19 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 	node := n.records[i].Node
 	n.mu.Unlock()
 	var err error
-	switch n.schedule[i].Kind {
-	case scenarios.FaultPause:
+	switch kind := n.schedule[i].Kind; {
+	case scenarios.IsLinkKind(kind):
+		if n.links != nil {
+			err = n.links.Heal(linkID(i))
+		}
+	case kind == scenarios.FaultPause:
 		err = n.ctl.Resume(ctx, node)
 	default: // kill, stop
 		err = n.ctl.Start(ctx, node)
 	}
 	if err == nil {
 		_ = n.journal.Append(Entry{Op: OpFaultHeal, Index: i})
-		if n.journal != nil && n.schedule[i].Kind != scenarios.FaultPause {
+		if k := n.schedule[i].Kind; n.journal != nil && k != scenarios.FaultPause && !scenarios.IsLinkKind(k) {
 			JournalProcesses(n.journal, n.cluster, n.match)
 		}
 	}

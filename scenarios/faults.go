@@ -20,7 +20,39 @@ type FaultSpec struct {
 	// To is the node leadership moves to (leader-move only; "" = any
 	// other node).
 	To string `yaml:"to"`
+	// Link-fault parameters (see LinkKinds). Latency and Jitter: latency
+	// only (each chunk of data is delayed Latency ± Jitter). RateKBps:
+	// bandwidth only, in KB/s. Direction: any link kind; which way the
+	// toxic acts — "downstream" (broker to client), "upstream" (client to
+	// broker) or "both" (the default, written "" or "both").
+	Latency   time.Duration `yaml:"latency"`
+	Jitter    time.Duration `yaml:"jitter"`
+	RateKBps  int           `yaml:"rate_kbps"`
+	Direction string        `yaml:"direction"`
 }
+
+// Directions a link fault may act in.
+const (
+	DirectionBoth       = "both"
+	DirectionDownstream = "downstream" // broker to client
+	DirectionUpstream   = "upstream"   // client to broker
+)
+
+// Streams returns the directions f acts in: "downstream", "upstream" or
+// both ("" counts as both).
+func (f FaultSpec) Streams() []string {
+	switch f.Direction {
+	case DirectionDownstream, DirectionUpstream:
+		return []string{f.Direction}
+	}
+	return []string{DirectionDownstream, DirectionUpstream}
+}
+
+// Limits of link-fault parameters.
+const (
+	MaxLinkLatency = time.Minute
+	MaxRateKBps    = 10_000_000 // 10 GB/s
+)
 
 // Fault kinds a scenario may name, with what healing means.
 const (
@@ -29,20 +61,40 @@ const (
 	FaultPause      = "pause"       // SIGSTOP; heal: SIGCONT
 	FaultRestart    = "restart"     // kill and start again at once (For must be 0)
 	FaultLeaderMove = "leader-move" // move the leader of target's resource (no heal)
+
+	// Link faults act on the client links through the proxy the harness
+	// puts in front of each node (cluster.proxy: true); heal: remove the
+	// toxics the fault added.
+	FaultLatency   = "latency"    // delay data by latency ± jitter
+	FaultBandwidth = "bandwidth"  // limit the rate to rate_kbps KB/s
+	FaultTimeout   = "timeout"    // blackhole: data stops, connections hang
+	FaultResetPeer = "reset-peer" // connections are reset (TCP RST) when data next flows
+	FaultSlicer    = "slicer"     // data sliced into small TCP packets (~64 bytes)
 )
 
 // FaultKinds lists the fault kinds in display order.
 func FaultKinds() []string {
-	return []string{FaultKill, FaultStop, FaultPause, FaultRestart, FaultLeaderMove}
+	return append([]string{FaultKill, FaultStop, FaultPause, FaultRestart, FaultLeaderMove}, LinkKinds()...)
 }
 
+// LinkKinds lists the fault kinds that act on client links through the
+// proxy.
+func LinkKinds() []string {
+	return []string{FaultLatency, FaultBandwidth, FaultTimeout, FaultResetPeer, FaultSlicer}
+}
+
+// IsLinkKind reports whether kind acts on client links.
+func IsLinkKind(kind string) bool { return contains(LinkKinds(), kind) }
+
 // Target chooses the node a fault acts on when it starts. In YAML: a node
-// name ("rabbit2"), "random" (seeded by workload.seed), or a mapping
-// {leader-of: RESOURCE} where RESOURCE is "topic/partition" (Kafka-like
-// clusters) or a queue name (RabbitMQ), asked of the cluster at fault time.
+// name ("rabbit2"), "random" (seeded by workload.seed), "all" (every
+// node's link; link faults only), or a mapping {leader-of: RESOURCE} where
+// RESOURCE is "topic/partition" (Kafka-like clusters) or a queue name
+// (RabbitMQ), asked of the cluster at fault time.
 type Target struct {
 	Node     string
 	Random   bool
+	All      bool
 	LeaderOf string
 }
 
@@ -51,6 +103,8 @@ func (t Target) String() string {
 	switch {
 	case t.Random:
 		return "random"
+	case t.All:
+		return "all"
 	case t.LeaderOf != "":
 		return "leader-of " + t.LeaderOf
 	}
@@ -64,13 +118,15 @@ func (d *decoder) decodeTarget(n *yaml.Node, v reflect.Value, path string) {
 	switch {
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value == "random":
 		v.Set(reflect.ValueOf(Target{Random: true}))
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value == "all":
+		v.Set(reflect.ValueOf(Target{All: true}))
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value != "":
 		v.Set(reflect.ValueOf(Target{Node: n.Value}))
 	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "leader-of" &&
 		n.Content[1].Kind == yaml.ScalarNode && n.Content[1].Value != "":
 		v.Set(reflect.ValueOf(Target{LeaderOf: n.Content[1].Value}))
 	default:
-		d.errorf(n, path, "expected a node name, \"random\" or {leader-of: topic/partition or queue}, got %s", describe(n))
+		d.errorf(n, path, "expected a node name, \"random\", \"all\" or {leader-of: topic/partition or queue}, got %s", describe(n))
 	}
 }
 
@@ -83,6 +139,9 @@ func encodeTarget(t Target) *yaml.Node {
 	}
 	if t.Random {
 		return str("random")
+	}
+	if t.All {
+		return str("all")
 	}
 	return str(t.Node)
 }
@@ -109,12 +168,56 @@ func (d *decoder) validateFaults(s *Scenario) {
 		if f.At < 0 || f.For < 0 {
 			d.problem(joinPath(p, "at"), "times must not be negative")
 		}
+		d.validateLink(s, f, p)
 		if end := s.Workload.Warmup + s.Workload.Duration; f.At >= end && end > 0 {
 			d.problem(joinPath(p, "at"), "the fault starts at %s, after sending ends (%s)", f.At, end)
 		}
 	}
 	if len(s.Faults) > 0 && s.Cluster.Backend == "" && !d.bad["cluster.backend"] {
 		d.problem("faults", "faults need a cluster the harness started (cluster.backend)")
+	}
+}
+
+// validateLink checks a fault's link parameters: each belongs to its
+// kind and is in range, "all" targets only link faults, and a link fault
+// needs cluster.proxy.
+func (d *decoder) validateLink(s *Scenario, f FaultSpec, p string) {
+	link := IsLinkKind(f.Kind)
+	if f.Target.All && !link && f.Kind != "" {
+		d.problem(joinPath(p, "target"), "target all is for link faults only (%s); a %s needs a node, random or {leader-of: ...}",
+			strings.Join(LinkKinds(), ", "), f.Kind)
+	}
+	if link && !s.Cluster.Proxy && s.Cluster.Backend != "" {
+		d.problem(joinPath(p, "kind"), "a %s fault acts on client links through the proxy: set cluster.proxy: true", f.Kind)
+	}
+	if f.Kind == FaultLatency {
+		if f.Latency <= 0 || f.Latency > MaxLinkLatency {
+			d.problem(joinPath(p, "latency"), "a latency fault needs latency > 0 and <= %s (got %s)", MaxLinkLatency, f.Latency)
+		}
+		if f.Jitter < 0 || f.Jitter > f.Latency {
+			d.problem(joinPath(p, "jitter"), "jitter must be >= 0 and <= latency (%s), got %s", f.Latency, f.Jitter)
+		}
+	} else {
+		if f.Latency != 0 {
+			d.problem(joinPath(p, "latency"), "only a latency fault has a latency (this is a %s)", f.Kind)
+		}
+		if f.Jitter != 0 {
+			d.problem(joinPath(p, "jitter"), "only a latency fault has a jitter (this is a %s)", f.Kind)
+		}
+	}
+	if f.Kind == FaultBandwidth {
+		if f.RateKBps < 1 || f.RateKBps > MaxRateKBps {
+			d.problem(joinPath(p, "rate_kbps"), "a bandwidth fault needs rate_kbps from 1 to %d KB/s (got %d)", MaxRateKBps, f.RateKBps)
+		}
+	} else if f.RateKBps != 0 {
+		d.problem(joinPath(p, "rate_kbps"), "only a bandwidth fault has a rate_kbps (this is a %s)", f.Kind)
+	}
+	switch {
+	case f.Direction != "" && !link:
+		d.problem(joinPath(p, "direction"), "only link faults (%s) have a direction", strings.Join(LinkKinds(), ", "))
+	case f.Direction != "" && f.Direction != DirectionBoth && f.Direction != DirectionDownstream && f.Direction != DirectionUpstream:
+		d.problem(joinPath(p, "direction"), "unknown direction %q (allowed: %s, %s, %s)", f.Direction,
+			DirectionDownstream, DirectionUpstream, DirectionBoth)
 	}
 }
 
@@ -135,6 +238,18 @@ func (f FaultSpec) String() string {
 	}
 	if f.To != "" {
 		s += " to " + f.To
+	}
+	if f.Latency > 0 {
+		s += fmt.Sprintf(" latency %s", f.Latency)
+		if f.Jitter > 0 {
+			s += fmt.Sprintf(" jitter %s", f.Jitter)
+		}
+	}
+	if f.RateKBps > 0 {
+		s += fmt.Sprintf(" rate %d KB/s", f.RateKBps)
+	}
+	if f.Direction != "" && f.Direction != DirectionBoth {
+		s += " " + f.Direction
 	}
 	return s
 }

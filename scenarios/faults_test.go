@@ -82,7 +82,7 @@ func TestClusterAndFaults(t *testing.T) {
 func TestFaultErrors(t *testing.T) {
 	reg := clusterRegistry{testRegistry()}
 	cases := []struct{ set, want string }{
-		{"faults.0.kind=explode", `faults[0].kind: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move)`},
+		{"faults.0.kind=explode", `faults[0].kind: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move, latency, bandwidth, timeout, reset-peer, slicer)`},
 		{"faults.2.for=1s", "faults[2].for: a restart is instantaneous"},
 		{"faults.0.target=", "faults[0].target: expected a node name"},
 		{"faults.1.at=30s", "faults[1].at: the fault starts at 30s, after sending ends (20s)"},
@@ -105,6 +105,79 @@ func TestFaultErrors(t *testing.T) {
 	if _, err := Load("f.yaml", []byte(withFaults), testRegistry(), nil); err == nil ||
 		!strings.Contains(err.Error(), "allowed: none registered") {
 		t.Errorf("a registry without clusters: %v", err)
+	}
+}
+
+const withLinkFaults = `name: l
+driver: {name: memory}
+cluster: {backend: toy, nodes: 2, proxy: true}
+destinations: [{name: t}]
+workload: {rate: 10, duration: 20s}
+faults:
+  - {kind: latency, target: all, at: 5s, for: 3s, latency: 50ms, jitter: 5ms}
+  - {kind: bandwidth, target: toy-1, at: 6s, for: 1s, rate_kbps: 100, direction: downstream}
+  - {kind: timeout, target: random, at: 7s, for: 1s, direction: upstream}
+  - {kind: reset-peer, target: all, at: 8s}
+  - {kind: slicer, target: {leader-of: t/0}, at: 9s, for: 1s, direction: both}
+`
+
+func TestLinkFaults(t *testing.T) {
+	reg := clusterRegistry{testRegistry()}
+	s, err := Load("l.yaml", []byte(withLinkFaults), reg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Cluster.Proxy {
+		t.Fatalf("cluster.proxy not decoded: %+v", s.Cluster)
+	}
+	l := s.Faults[0]
+	if l.Kind != FaultLatency || !l.Target.All || l.Latency != 50*time.Millisecond || l.Jitter != 5*time.Millisecond ||
+		len(l.Streams()) != 2 {
+		t.Fatalf("latency fault %+v", l)
+	}
+	if got := l.String(); got != "latency all at 5s for 3s latency 50ms jitter 5ms" {
+		t.Errorf("String() = %q", got)
+	}
+	if b := s.Faults[1]; b.RateKBps != 100 || len(b.Streams()) != 1 || b.Streams()[0] != "downstream" {
+		t.Fatalf("bandwidth fault %+v", b)
+	}
+	b, err := Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load("again.yaml", b, reg, nil)
+	if err != nil {
+		t.Fatalf("round trip: %v\n%s", err, b)
+	}
+	if !again.Cluster.Proxy || len(again.Faults) != len(s.Faults) {
+		t.Fatalf("round trip lost cluster.proxy or faults:\n%s", b)
+	}
+	for i := range s.Faults {
+		if again.Faults[i] != s.Faults[i] {
+			t.Errorf("round trip fault %d: %+v, want %+v", i, again.Faults[i], s.Faults[i])
+		}
+	}
+	cases := []struct{ set, want string }{
+		{"cluster.proxy=false", "faults[0].kind: a latency fault acts on client links through the proxy: set cluster.proxy: true"},
+		{"faults.0.latency=0s", "faults[0].latency: a latency fault needs latency > 0 and <= 1m0s (got 0s)"},
+		{"faults.0.latency=2m", "faults[0].latency: a latency fault needs latency > 0"},
+		{"faults.0.jitter=60ms", "faults[0].jitter: jitter must be >= 0 and <= latency (50ms), got 60ms"},
+		{"faults.1.rate_kbps=0", "faults[1].rate_kbps: a bandwidth fault needs rate_kbps from 1 to 10000000 KB/s (got 0)"},
+		{"faults.2.rate_kbps=5", "faults[2].rate_kbps: only a bandwidth fault has a rate_kbps (this is a timeout)"},
+		{"faults.3.latency=1s", "faults[3].latency: only a latency fault has a latency (this is a reset-peer)"},
+		{"faults.4.jitter=1ms", "faults[4].jitter: only a latency fault has a jitter"},
+		{"faults.2.direction=sideways", `faults[2].direction: unknown direction "sideways" (allowed: downstream, upstream, both)`},
+		{"faults.0.kind=kill", "faults[0].target: target all is for link faults only"},
+	}
+	for _, c := range cases {
+		_, err := Load("l.yaml", []byte(withLinkFaults), reg, []string{c.set})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--set %s: got %v, want %q", c.set, err, c.want)
+		}
+	}
+	if _, err := Load("f.yaml", []byte(withFaults), reg, []string{"faults.0.direction=upstream"}); err == nil ||
+		!strings.Contains(err.Error(), "faults[0].direction: only link faults") {
+		t.Errorf("direction on a kill: %v", err)
 	}
 }
 

@@ -48,6 +48,11 @@ type ClusterSpec struct {
 	// Options is the pointer returned by the backend's Factory.Options,
 	// filled from cluster.options and validated.
 	Options drivers.Options `yaml:"options"`
+	// Proxy puts an in-process Toxiproxy in front of every node and hands
+	// the driver the proxy addresses, so link faults (latency, bandwidth,
+	// timeout, reset-peer, slicer) can act on the client links. Only for
+	// backends whose clients use nothing but the cluster's Endpoints.
+	Proxy bool `yaml:"proxy"`
 }
 
 // Destination is a topic or queue created before the run.

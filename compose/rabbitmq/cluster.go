@@ -165,7 +165,8 @@ func (c *Cluster) Dir() string { return c.dir }
 // Info describes the cluster: backend "rabbitmq-local", the RabbitMQ
 // version, no stand-in label (it is real RabbitMQ), and the nodes.
 func (c *Cluster) Info() compose.Info {
-	return compose.Info{Backend: Factory.Name, Version: c.version, Nodes: c.Nodes()}
+	// AMQP clients connect only to the URLs they are given.
+	return compose.Info{Backend: Factory.Name, Version: c.version, Nodes: c.Nodes(), EndpointsOnly: true}
 }
 
 // Nodes returns the nodes in order; PID is the beam's pid, 0 while a node

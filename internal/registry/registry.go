@@ -45,6 +45,11 @@ var faultKinds = []FaultKind{
 	{scenarios.FaultPause, "SIGSTOP a node; healed by SIGCONT"},
 	{scenarios.FaultRestart, "kill a node and start it again at once"},
 	{scenarios.FaultLeaderMove, "move the leader of a partition to another node (clusters that can)"},
+	{scenarios.FaultLatency, "delay a node's client link (latency ± jitter, direction); needs cluster.proxy; healed by removing the toxic"},
+	{scenarios.FaultBandwidth, "limit a node's client link to rate_kbps KB/s; needs cluster.proxy"},
+	{scenarios.FaultTimeout, "blackhole a node's client link: data stops, connections hang; needs cluster.proxy"},
+	{scenarios.FaultResetPeer, "reset (TCP RST) connections on a node's client link when data flows; needs cluster.proxy"},
+	{scenarios.FaultSlicer, "slice a node's client link data into ~64-byte TCP packets; needs cluster.proxy"},
 }
 
 // Registry resolves names to implementations; it satisfies

@@ -37,6 +37,9 @@ func (r *run) finish() (*summary.Summary, error) {
 	if r.drv != nil {
 		keep(r.safely("closing driver", r.drv.Close))
 	}
+	if r.proxy != nil {
+		r.proxy.Close()
+	}
 	if r.cluster != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), healTimeout)
 		err := r.safely("closing cluster", func() error { return r.cluster.Close(ctx) })

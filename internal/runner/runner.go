@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/brokerbench/brokerbench/compose"
+	"github.com/brokerbench/brokerbench/compose/proxy"
 	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
@@ -64,6 +65,7 @@ type run struct {
 	drv      drivers.Driver
 	info     drivers.Info
 	cluster  compose.Cluster
+	proxy    *proxy.Proxy // cluster.proxy: the links link faults act on
 	cinfo    *compose.Info
 	nemesis  *faults.Nemesis
 	journal  *faults.Journal
@@ -174,6 +176,11 @@ func (r *run) execute(ctx context.Context) error {
 	if r.cluster != nil {
 		env.Endpoints = r.cluster.Endpoints()
 	}
+	if r.proxy != nil {
+		if env.Endpoints, err = r.proxy.Endpoints(env.Endpoints); err != nil {
+			return fmt.Errorf("cluster.proxy: %w", err)
+		}
+	}
 	if r.drv, err = fac.Open(ctx, r.sc.Driver.Options, env); err != nil {
 		return fmt.Errorf("opening driver %s: %w", fac.Name, err)
 	}
@@ -215,7 +222,8 @@ func (r *run) writeRunInfo() error {
 func (r *run) clusterDir() string { return filepath.Join(r.dir, "cluster") }
 
 // startCluster starts the scenario's cluster, if it names one, and
-// journals its processes.
+// journals its processes; with cluster.proxy it puts a proxy in front of
+// every node (clusters whose clients use only their endpoints).
 func (r *run) startCluster(ctx context.Context) error {
 	c := r.sc.Cluster
 	if c.Backend == "" {
@@ -250,6 +258,13 @@ func (r *run) startCluster(ctx context.Context) error {
 	faults.JournalProcesses(j, cl, env.Dir)
 	info := cl.Info()
 	r.cinfo = &info
+	if c.Proxy {
+		// Closed in finish, before the cluster.
+		if r.proxy, err = proxy.Start(info); err != nil {
+			return err
+		}
+		r.cinfo.Proxied = true
+	}
 	return nil
 }
 

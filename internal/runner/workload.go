@@ -240,6 +240,9 @@ func (r *run) startNemesis(ctx context.Context, start int64) (func(), error) {
 	}
 	r.nemesis = n
 	n.SetJournal(r.journal, r.clusterDir())
+	if r.proxy != nil {
+		n.SetLinks(r.proxy)
+	}
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
