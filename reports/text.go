@@ -68,6 +68,13 @@ func writeHeader(w *errWriter, dir string, s *summary.Summary) {
 		w.printf("cluster  %s, %d node(s): %s\n", c.Backend, len(c.Nodes), strings.Join(names, ", "))
 	}
 	wl := s.Workload
+	if len(s.Phases) > 0 {
+		names := make([]string, len(s.Phases))
+		for i, p := range s.Phases {
+			names[i] = p.Name
+		}
+		wl.Mode = "phases " + strings.Join(names, "/")
+	}
 	w.printf("workload %s, rate %s msg/s, %d producer(s), %d consumer(s), %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",
 		wl.Mode, wl.Rate, wl.Producers, wl.Consumers, wl.MessageSize, keysText(wl.Keys), wl.Partitions, wl.Warmup, wl.Duration)
 	w.printf("result   %s\n", resultText(s))
