@@ -15,8 +15,13 @@
 // toxics live in the harness's process, so a crashed harness takes them
 // with it and `brokerbench heal` has nothing to undo for them.
 //
-// Not yet here (issue 5): network partitions in namespaces and a random
-// nemesis mode. Node faults on
+// A schedule may repeat faults (every, expanded by
+// scenarios.ExpandFaults; each occurrence is its own Record) and target
+// groups of nodes (minority, majority, all-but-one: each node is faulted
+// and healed). The random nemesis mode is drawn at load time by package
+// scenarios and arrives here as ordinary faults.
+//
+// Not yet here (issue 5): network partitions in namespaces. Node faults on
 // clusters the harness started die with it, except a SIGSTOPped node: it
 // is resumed by HealAll, and a crashed harness's cluster processes are
 // reaped by the cluster's own Close in the next run of the tests.
@@ -28,11 +33,14 @@ import (
 
 // Record is one fault as it happened. Times are s since the run origin.
 type Record struct {
-	Index  int    `json:"index"` // position in the scenario's faults list
+	Index  int    `json:"index"` // position in the expanded schedule (repeats and nemesis draws included)
 	Kind   string `json:"kind"`
-	Target string `json:"target"` // as written: "leader-of events/0", "random", a node
-	Node   string `json:"node"`   // the node it acted on ("" if it never started; "n1,n2,…" for target all)
-	Spec   string `json:"spec"`   // the scenario's line: "kill leader-of events/0 at 10s for 5s"
+	Target string `json:"target"` // as written: "leader-of events/0", "random", "minority", a node
+	Node   string `json:"node"`   // the node(s) it acted on ("" if it never started; "n1,n2,…" for all and groups)
+	Spec   string `json:"spec"`   // this occurrence: "kill leader-of events/0 at 10s for 5s"
+	// Source is the index of the scenario's faults entry this occurrence
+	// comes from (entries drawn by the nemesis section follow the file's).
+	Source int `json:"source"`
 	// Start is when the fault took effect; End when it was healed (equal to
 	// Start for instantaneous faults; 0 when it never started or never
 	// healed).
@@ -43,10 +51,4 @@ type Record struct {
 }
 
 // healable reports whether kind leaves something to undo.
-func healable(kind string) bool {
-	switch kind {
-	case scenarios.FaultKill, scenarios.FaultStop, scenarios.FaultPause:
-		return true
-	}
-	return scenarios.IsLinkKind(kind) // heal: remove the fault's toxics
-}
+func healable(kind string) bool { return scenarios.Healable(kind) } // link kinds: remove the fault's toxics

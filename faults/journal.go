@@ -148,17 +148,21 @@ func Heal(dir string) ([]string, error) {
 // nodes paused and not healed (pid → node), and whether the run closed.
 func replay(entries []Entry) (procs map[int]string, paused map[int]string, closed bool) {
 	procs, paused = map[int]string{}, map[int]string{}
-	pausedByIndex := map[int]int{}
+	pausedByIndex := map[int][]int{} // a group fault pauses several nodes
 	for _, e := range entries {
 		switch e.Op {
 		case OpProcess:
 			procs[e.PID] = e.Match
 		case OpFaultStart:
 			if e.Kind == "pause" && e.PID > 0 {
-				paused[e.PID], pausedByIndex[e.Index] = e.Node, e.PID
+				paused[e.PID] = e.Node
+				pausedByIndex[e.Index] = append(pausedByIndex[e.Index], e.PID)
 			}
 		case OpFaultHeal:
-			delete(paused, pausedByIndex[e.Index])
+			for _, pid := range pausedByIndex[e.Index] {
+				delete(paused, pid)
+			}
+			delete(pausedByIndex, e.Index)
 		case OpClosed, OpHealed:
 			closed = true
 		}

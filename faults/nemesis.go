@@ -26,6 +26,7 @@ type Nemesis struct {
 	cluster  compose.Cluster
 	ctl      compose.NodeController
 	schedule []scenarios.FaultSpec
+	sources  []int // schedule[i] comes from the scenario's faults[sources[i]]
 	rng      *rand.Rand
 	now      func() int64 // ns since the run origin
 
@@ -75,11 +76,25 @@ func (n *Nemesis) pidOf(node string) int {
 	return 0
 }
 
-// New checks that the cluster supports every fault of the schedule and
-// opens dir/faults.jsonl. now returns ns since the run origin.
+// New runs schedule, each fault once (none may repeat: expand those with
+// scenarios.ExpandFaults and use NewSchedule).
 func New(cluster compose.Cluster, schedule []scenarios.FaultSpec, seed int64, now func() int64, dir string) (*Nemesis, error) {
-	n := &Nemesis{cluster: cluster, schedule: schedule, now: now, active: map[int]bool{},
+	return NewSchedule(cluster, scenarios.Once(schedule), seed, now, dir)
+}
+
+// NewSchedule checks that the cluster supports every fault of the
+// expanded schedule and opens dir/faults.jsonl. now returns ns since the
+// run origin; seed seeds the choice of random and group targets.
+func NewSchedule(cluster compose.Cluster, schedule []scenarios.Occurrence, seed int64, now func() int64, dir string) (*Nemesis, error) {
+	n := &Nemesis{cluster: cluster, now: now, active: map[int]bool{},
 		rng: rand.New(rand.NewPCG(uint64(seed), 0x6e656d))}
+	for _, o := range schedule {
+		if o.Every > 0 {
+			return nil, fmt.Errorf("faults[%d]: a repeating fault must be expanded (scenarios.ExpandFaults)", o.Source)
+		}
+		n.schedule = append(n.schedule, o.FaultSpec)
+		n.sources = append(n.sources, o.Source)
+	}
 	if err := n.supported(); err != nil {
 		return nil, err
 	}
@@ -89,7 +104,7 @@ func New(cluster compose.Cluster, schedule []scenarios.FaultSpec, seed int64, no
 	}
 	n.log = f
 	for i, s := range schedule {
-		n.records = append(n.records, Record{Index: i, Kind: s.Kind, Target: s.Target.String(), Spec: s.String()})
+		n.records = append(n.records, Record{Index: i, Source: n.sources[i], Kind: s.Kind, Target: s.Target.String(), Spec: s.String()})
 	}
 	return n, nil
 }
@@ -101,8 +116,11 @@ func (n *Nemesis) supported() error {
 	n.ctl = ctl
 	_, isFinder := n.cluster.(compose.LeaderFinder)
 	_, isMover := n.cluster.(compose.LeaderMover)
-	for i, s := range n.schedule {
+	for j, s := range n.schedule {
+		i := n.sources[j]
 		switch {
+		case s.Kind == scenarios.FaultLeaderMove && s.Target.LeaderOf == "":
+			return fmt.Errorf("faults[%d]: a leader-move needs a {leader-of: resource} target", i)
 		case s.Target.All && !scenarios.IsLinkKind(s.Kind):
 			return fmt.Errorf("faults[%d]: target all is for link faults only", i)
 		case s.Kind == scenarios.FaultLeaderMove && !isMover:
@@ -125,18 +143,18 @@ type step struct {
 
 // Run executes the schedule, timed from start (ns since the origin),
 // until every step is done or stop is closed. It never returns an error:
-// a fault that cannot start or heal is recorded as such.
+// a fault that cannot start or heal is recorded as such. Steps run one
+// at a time (a heal that restarts a node can take seconds): a fault that
+// starts late still lasts its For, healed For after it actually started.
 func (n *Nemesis) Run(ctx context.Context, start int64, stop <-chan struct{}) {
 	var steps []step
 	for i, s := range n.schedule {
-		at := start + int64(s.At)
-		steps = append(steps, step{at: at, i: i})
-		if healable(s.Kind) && s.For > 0 {
-			steps = append(steps, step{at: at + int64(s.For), i: i, heal: true})
-		}
+		steps = append(steps, step{at: start + int64(s.At), i: i})
 	}
-	sort.SliceStable(steps, func(a, b int) bool { return steps[a].at < steps[b].at })
-	for _, st := range steps {
+	for len(steps) > 0 {
+		sort.SliceStable(steps, func(a, b int) bool { return steps[a].at < steps[b].at })
+		st := steps[0]
+		steps = steps[1:]
 		if d := time.Duration(st.at - n.now()); d > 0 {
 			t := time.NewTimer(d)
 			select {
@@ -151,8 +169,12 @@ func (n *Nemesis) Run(ctx context.Context, start int64, stop <-chan struct{}) {
 		}
 		if st.heal {
 			n.heal(ctx, st.i)
-		} else {
-			n.start(ctx, st.i)
+			continue
+		}
+		n.start(ctx, st.i)
+		if s := n.schedule[st.i]; healable(s.Kind) && s.For > 0 {
+			at := max(st.at, n.now()) + int64(s.For) // late start: still For long
+			steps = append(steps, step{at: at, i: st.i, heal: true})
 		}
 	}
 }
@@ -162,7 +184,9 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	s := n.schedule[i]
 	node, err := n.resolve(ctx, s.Target)
 	if err == nil {
-		_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: node, PID: n.pidOf(node)})
+		for _, nd := range strings.Split(node, ",") {
+			_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: nd, PID: n.pidOf(nd)})
+		}
 		err = n.apply(ctx, i, node)
 		if s.Kind == scenarios.FaultRestart && n.journal != nil {
 			JournalProcesses(n.journal, n.cluster, n.match)
@@ -183,8 +207,10 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	n.write(r, "start")
 }
 
-// apply does what fault i's kind says to node (for link faults: to the
-// comma-separated nodes' links).
+// apply does what fault i's kind says to node, or to each of the
+// comma-separated nodes (link faults: to their links). When a node fault
+// fails on one node of several, the nodes already faulted are healed at
+// once, so a fault either took effect on all its nodes or on none.
 func (n *Nemesis) apply(ctx context.Context, i int, node string) error {
 	s := n.schedule[i]
 	if scenarios.IsLinkKind(s.Kind) {
@@ -193,6 +219,30 @@ func (n *Nemesis) apply(ctx context.Context, i int, node string) error {
 		}
 		return n.links.Apply(linkID(i), strings.Split(node, ","), s)
 	}
+	nodes := strings.Split(node, ",")
+	for j, nd := range nodes {
+		if err := n.applyNode(ctx, s, nd); err != nil {
+			if len(nodes) == 1 {
+				return err
+			}
+			var undo []error
+			if healable(s.Kind) {
+				for _, done := range nodes[:j] {
+					undo = append(undo, n.healNode(ctx, s.Kind, done))
+				}
+			}
+			if u := errors.Join(undo...); u != nil {
+				return fmt.Errorf("%s: %w (undoing the nodes before it: %v)", nd, err, u)
+			}
+			_ = n.journal.Append(Entry{Op: OpFaultHeal, Index: i}) // nothing left to undo
+			return fmt.Errorf("%s: %w", nd, err)
+		}
+	}
+	return nil
+}
+
+// applyNode does node fault s to one node.
+func (n *Nemesis) applyNode(ctx context.Context, s scenarios.FaultSpec, node string) error {
 	switch s.Kind {
 	case scenarios.FaultKill:
 		return n.ctl.Kill(ctx, node)
@@ -216,9 +266,26 @@ func (n *Nemesis) apply(ctx context.Context, i int, node string) error {
 }
 
 // resolve turns a target into a node name, asking the cluster when needed
-// ("all": every node's name, comma-separated).
+// ("all" and groups: the nodes' names, comma-separated, in cluster order).
 func (n *Nemesis) resolve(ctx context.Context, t scenarios.Target) (string, error) {
 	switch {
+	case t.Group != "":
+		nodes := n.cluster.Nodes()
+		k := scenarios.GroupSize(t.Group, len(nodes))
+		if k < 1 {
+			return "", fmt.Errorf("the %s of a %d-node cluster is no node", t.Group, len(nodes))
+		}
+		picked := make([]bool, len(nodes))
+		for _, j := range n.rng.Perm(len(nodes))[:k] {
+			picked[j] = true
+		}
+		var names []string
+		for j, nd := range nodes {
+			if picked[j] {
+				names = append(names, nd.Name)
+			}
+		}
+		return strings.Join(names, ","), nil
 	case t.All:
 		nodes := n.cluster.Nodes()
 		if len(nodes) == 0 {
@@ -257,15 +324,21 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 	node := n.records[i].Node
 	n.mu.Unlock()
 	var err error
-	switch kind := n.schedule[i].Kind; {
-	case scenarios.IsLinkKind(kind):
+	if kind := n.schedule[i].Kind; scenarios.IsLinkKind(kind) {
 		if n.links != nil {
 			err = n.links.Heal(linkID(i))
 		}
-	case kind == scenarios.FaultPause:
-		err = n.ctl.Resume(ctx, node)
-	default: // kill, stop
-		err = n.ctl.Start(ctx, node)
+	} else {
+		var errs []error
+		for _, nd := range strings.Split(node, ",") {
+			if e := n.healNode(ctx, kind, nd); e != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", nd, e))
+			}
+		}
+		err = errors.Join(errs...)
+		if len(errs) == 1 && !strings.Contains(node, ",") {
+			err = errors.Unwrap(errs[0])
+		}
 	}
 	if err == nil {
 		_ = n.journal.Append(Entry{Op: OpFaultHeal, Index: i})
@@ -281,6 +354,14 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 		r.HealError = err.Error()
 	}
 	n.write(r, "heal")
+}
+
+// healNode undoes node fault kind on one node.
+func (n *Nemesis) healNode(ctx context.Context, kind, node string) error {
+	if kind == scenarios.FaultPause {
+		return n.ctl.Resume(ctx, node)
+	}
+	return n.ctl.Start(ctx, node) // kill, stop
 }
 
 // HealAll heals every active fault (in reverse start order). It is safe to

@@ -56,4 +56,5 @@ func (d *decoder) fillDefaults(s *Scenario) {
 	if s.Cluster.Backend != "" && !d.seen["cluster.nodes"] {
 		s.Cluster.Nodes = 1
 	}
+	d.fillNemesisDefaults(s)
 }

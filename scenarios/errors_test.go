@@ -178,11 +178,11 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown alias", base + "description: *nope\n", []string{"x.yaml:7: invalid YAML: unknown anchor 'nope' referenced"}},
 		{"key not a name", base + "[a]: 1\n", []string{"x.yaml:7: a key must be a name, got a list"}},
 		{"alias bomb", bomb("grid"), []string{
-			"x.yaml:1: x: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, expect)",
+			"x.yaml:1: x: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, nemesis, expect)",
 			"x.yaml:12: driver.options.grid: the scenario is too complex: its aliases expand to more than 100000 values",
 		}},
 		{"alias bomb in any", bomb("extra"), []string{
-			"x.yaml:1: x: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, expect)",
+			"x.yaml:1: x: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, nemesis, expect)",
 			"x.yaml:5: driver.options.extra: document contains excessive aliasing",
 		}},
 	}

@@ -29,6 +29,16 @@ type FaultSpec struct {
 	Jitter    time.Duration `yaml:"jitter"`
 	RateKBps  int           `yaml:"rate_kbps"`
 	Direction string        `yaml:"direction"`
+	// Every > 0 repeats the fault: it starts at At, then again Every ±
+	// a uniform jitter in [0, EveryJitter) after the previous start (the
+	// jitter seeded by workload.seed), until sending ends; each occurrence
+	// lasts For (> 0 and < Every - EveryJitter for healable kinds). See
+	// ExpandFaults.
+	Every       time.Duration `yaml:"every"`
+	EveryJitter time.Duration `yaml:"every_jitter"`
+	// Generated marks a fault drawn by the nemesis section (see
+	// NemesisSpec): Marshal leaves it out, since Load draws it again.
+	Generated bool `yaml:"-"`
 }
 
 // Directions a link fault may act in.
@@ -96,6 +106,33 @@ type Target struct {
 	Random   bool
 	All      bool
 	LeaderOf string
+	// Group is "minority", "majority" or "all-but-one": that many nodes
+	// of the cluster, chosen at fault time (seeded by workload.seed).
+	Group string
+}
+
+// Group targets: how many of a cluster's nodes a fault acts on.
+const (
+	GroupMinority  = "minority"    // (n-1)/2 nodes: fewer than half
+	GroupMajority  = "majority"    // n/2+1 nodes: more than half
+	GroupAllButOne = "all-but-one" // n-1 nodes
+)
+
+// Groups lists the group targets.
+func Groups() []string { return []string{GroupMinority, GroupMajority, GroupAllButOne} }
+
+// GroupSize is how many of n nodes group names (0: none, e.g. the
+// minority of 2 nodes).
+func GroupSize(group string, n int) int {
+	switch group {
+	case GroupMinority:
+		return (n - 1) / 2
+	case GroupMajority:
+		return n/2 + 1
+	case GroupAllButOne:
+		return n - 1
+	}
+	return 0
 }
 
 // String is the YAML spelling of t.
@@ -107,6 +144,8 @@ func (t Target) String() string {
 		return "all"
 	case t.LeaderOf != "":
 		return "leader-of " + t.LeaderOf
+	case t.Group != "":
+		return t.Group
 	}
 	return t.Node
 }
@@ -120,13 +159,15 @@ func (d *decoder) decodeTarget(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(reflect.ValueOf(Target{Random: true}))
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value == "all":
 		v.Set(reflect.ValueOf(Target{All: true}))
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && contains(Groups(), n.Value):
+		v.Set(reflect.ValueOf(Target{Group: n.Value}))
 	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && n.Value != "":
 		v.Set(reflect.ValueOf(Target{Node: n.Value}))
 	case n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "leader-of" &&
 		n.Content[1].Kind == yaml.ScalarNode && n.Content[1].Value != "":
 		v.Set(reflect.ValueOf(Target{LeaderOf: n.Content[1].Value}))
 	default:
-		d.errorf(n, path, "expected a node name, \"random\", \"all\" or {leader-of: topic/partition or queue}, got %s", describe(n))
+		d.errorf(n, path, "expected a node name, \"random\", \"all\", \"minority\", \"majority\", \"all-but-one\" or {leader-of: topic/partition or queue}, got %s", describe(n))
 	}
 }
 
@@ -143,19 +184,42 @@ func encodeTarget(t Target) *yaml.Node {
 	if t.All {
 		return str("all")
 	}
+	if t.Group != "" {
+		return str(t.Group)
+	}
 	return str(t.Node)
 }
+
+// Healable reports whether a fault of kind leaves something to undo
+// (and so may last For).
+func Healable(kind string) bool {
+	switch kind {
+	case FaultKill, FaultStop, FaultPause:
+		return true
+	}
+	return IsLinkKind(kind)
+}
+
+// MaxFaultOccurrences bounds the expanded fault schedule (repeats and
+// nemesis draws included).
+const MaxFaultOccurrences = 10_000
 
 // validateFaults checks each fault's kind, timing and target, and that a
 // fault has a cluster to act on.
 func (d *decoder) validateFaults(s *Scenario) {
+	end := s.Workload.Warmup + s.Workload.Duration
 	for i, f := range s.Faults {
 		p := indexPath("faults", i)
+		if f.Generated {
+			p = "nemesis" // drawn from the nemesis section
+		}
 		kind := joinPath(p, "kind")
-		if d.required(kind, f.Kind == "") && !contains(FaultKinds(), f.Kind) {
+		if (f.Generated || d.required(kind, f.Kind == "")) && !contains(FaultKinds(), f.Kind) {
 			d.problem(kind, "unknown fault kind %q (allowed: %s)", f.Kind, strings.Join(FaultKinds(), ", "))
 		}
-		d.required(joinPath(p, "target"), f.Target == Target{})
+		if !f.Generated {
+			d.required(joinPath(p, "target"), f.Target == Target{})
+		}
 		if f.Kind == FaultRestart && f.For != 0 {
 			d.problem(joinPath(p, "for"), "a restart is instantaneous: leave out for (got %s)", f.For)
 		}
@@ -168,13 +232,56 @@ func (d *decoder) validateFaults(s *Scenario) {
 		if f.At < 0 || f.For < 0 {
 			d.problem(joinPath(p, "at"), "times must not be negative")
 		}
+		d.validateFaultTarget(s, f, p)
 		d.validateLink(s, f, p)
-		if end := s.Workload.Warmup + s.Workload.Duration; f.At >= end && end > 0 {
+		d.validateEvery(f, p)
+		if f.At >= end && end > 0 {
 			d.problem(joinPath(p, "at"), "the fault starts at %s, after sending ends (%s)", f.At, end)
 		}
 	}
 	if len(s.Faults) > 0 && s.Cluster.Backend == "" && !d.bad["cluster.backend"] {
 		d.problem("faults", "faults need a cluster the harness started (cluster.backend)")
+	}
+	if len(d.errs.Problems) == 0 {
+		if n := len(s.FaultSchedule()); n > MaxFaultOccurrences {
+			d.problem("faults", "the schedule expands to %d fault occurrences, more than %d: use a longer every",
+				n, MaxFaultOccurrences)
+		}
+	}
+}
+
+// validateFaultTarget checks that a fault's target suits its kind and the
+// cluster's size.
+func (d *decoder) validateFaultTarget(s *Scenario, f FaultSpec, p string) {
+	t := f.Target
+	if f.Kind == FaultLeaderMove && t != (Target{}) && t.LeaderOf == "" {
+		d.problem(joinPath(p, "target"), "a leader-move moves the leader of a resource: the target must be {leader-of: topic/partition or queue} (got %s)", t)
+	}
+	if t.Group != "" && s.Cluster.Backend != "" && s.Cluster.Nodes > 0 && GroupSize(t.Group, s.Cluster.Nodes) < 1 {
+		d.problem(joinPath(p, "target"), "target %s of a %d-node cluster is no node (minority needs cluster.nodes >= 3, all-but-one >= 2; majority is always allowed)",
+			t.Group, s.Cluster.Nodes)
+	}
+}
+
+// validateEvery checks a repeating fault's every and every_jitter.
+func (d *decoder) validateEvery(f FaultSpec, p string) {
+	if f.Every < 0 {
+		d.problem(joinPath(p, "every"), "must be > 0 (or left out for a single fault), got %s", f.Every)
+		return
+	}
+	if f.Every == 0 {
+		if f.EveryJitter != 0 && !d.bad[joinPath(p, "every")] {
+			d.problem(joinPath(p, "every_jitter"), "only a repeating fault (every: ...) has an every_jitter")
+		}
+		return
+	}
+	if Healable(f.Kind) && (f.For <= 0 || f.For >= f.Every) {
+		d.problem(joinPath(p, "for"), "a repeating %s needs for > 0 and < every (%s), got %s", f.Kind, f.Every, f.For)
+		return
+	}
+	if limit := f.Every - f.For; f.EveryJitter < 0 || f.EveryJitter >= limit {
+		d.problem(joinPath(p, "every_jitter"), "every_jitter must be >= 0 and < every - for (%s), so occurrences never overlap; got %s",
+			limit, f.EveryJitter)
 	}
 }
 
@@ -184,7 +291,7 @@ func (d *decoder) validateFaults(s *Scenario) {
 func (d *decoder) validateLink(s *Scenario, f FaultSpec, p string) {
 	link := IsLinkKind(f.Kind)
 	if f.Target.All && !link && f.Kind != "" {
-		d.problem(joinPath(p, "target"), "target all is for link faults only (%s); a %s needs a node, random or {leader-of: ...}",
+		d.problem(joinPath(p, "target"), "target all is for link faults only (%s); a %s needs a node, random, minority, majority, all-but-one or {leader-of: ...}",
 			strings.Join(LinkKinds(), ", "), f.Kind)
 	}
 	if link && !s.Cluster.Proxy && s.Cluster.Backend != "" {
@@ -250,6 +357,12 @@ func (f FaultSpec) String() string {
 	}
 	if f.Direction != "" && f.Direction != DirectionBoth {
 		s += " " + f.Direction
+	}
+	if f.Every > 0 {
+		s += fmt.Sprintf(" every %s", f.Every)
+		if f.EveryJitter > 0 {
+			s += fmt.Sprintf(" ± %s", f.EveryJitter)
+		}
 	}
 	return s
 }

@@ -24,7 +24,16 @@ func Marshal(s *Scenario) ([]byte, error) {
 	if s == nil {
 		return nil, errors.New("marshalling scenario: nil scenario")
 	}
-	n, err := encode(reflect.ValueOf(s).Elem())
+	// Faults drawn by the nemesis section are left out: Load draws them
+	// again from the section, which is written with its seed.
+	c := *s
+	c.Faults = nil
+	for _, f := range s.Faults {
+		if !f.Generated {
+			c.Faults = append(c.Faults, f)
+		}
+	}
+	n, err := encode(reflect.ValueOf(&c).Elem())
 	if err != nil {
 		return nil, fmt.Errorf("marshalling scenario: %w", err)
 	}
@@ -146,6 +155,12 @@ func encodeSpecial(v reflect.Value) (*yaml.Node, bool, error) {
 			n.Style = 0
 		}
 		return n, true, nil
+	case nemesisPtrType:
+		if v.IsNil() {
+			return nil, true, nil // no nemesis section
+		}
+		n, err := encode(v.Elem())
+		return n, true, err
 	case optionsType:
 		if v.IsNil() {
 			return nil, true, nil

@@ -26,6 +26,9 @@ type Scenario struct {
 	Workload     Workload      `yaml:"workload"`
 	// Faults is the fault schedule, timed from the start of sending.
 	Faults []FaultSpec `yaml:"faults"`
+	// Nemesis, when set, draws random faults at load time and appends them
+	// to Faults (marked Generated); see NemesisSpec.
+	Nemesis *NemesisSpec `yaml:"nemesis"`
 	// Expect is every threshold that decides the exit code, in file order.
 	// When the file has no expect section the defaults of DefaultExpect
 	// apply and are written into the effective scenario.

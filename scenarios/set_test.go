@@ -97,7 +97,7 @@ func TestSetThroughAlias(t *testing.T) {
 	src := "name: x\ndriver: {name: memory}\ndestinations: [{name: d}]\nwl: &w {rate: 1, duration: 1s}\nworkload: *w\n"
 	_, err := Load("a.yaml", []byte(src), testRegistry(), []string{"workload.rate=2"})
 	assertLines(t, problems(t, err), []string{
-		"a.yaml:4: wl: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, expect)",
+		"a.yaml:4: wl: unknown field (allowed: name, description, driver, cluster, destinations, workload, faults, nemesis, expect)",
 		"--set workload.rate=2: workload: cannot set a field inside an alias (*w)",
 	})
 }

@@ -44,6 +44,7 @@ func (d *decoder) validate(s *Scenario) {
 	if s.Cluster.Backend != "" {
 		d.inRange("cluster.nodes", int64(s.Cluster.Nodes), 1, MaxClusterNodes, "")
 	}
+	d.validateNemesis(s) // appends the drawn faults, checked with the others
 	d.validateFaults(s)
 	for _, e := range s.Expect {
 		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {

@@ -38,13 +38,16 @@ type FaultKind struct{ Name, Summary string }
 // faultKinds is every fault kind of this build (scenarios.FaultKinds are
 // the names a scenario may use; this table says what each does). The
 // memory driver's injections (drop, duplicate, redeliver, reorder,
-// corrupt, stall) are driver options, not fault kinds.
+// corrupt, stall) are driver options, not fault kinds. Node kinds act on
+// one node or on a group (target minority, majority, all-but-one: each
+// node faulted and healed); any kind may repeat (every, every_jitter) or
+// be drawn by the random nemesis section.
 var faultKinds = []FaultKind{
-	{scenarios.FaultKill, "SIGKILL a node; healed by starting it again"},
-	{scenarios.FaultStop, "stop a node gracefully; healed by starting it again"},
-	{scenarios.FaultPause, "SIGSTOP a node; healed by SIGCONT"},
-	{scenarios.FaultRestart, "kill a node and start it again at once"},
-	{scenarios.FaultLeaderMove, "move the leader of a partition to another node (clusters that can)"},
+	{scenarios.FaultKill, "SIGKILL a node (or each node of a group target); healed by starting it again"},
+	{scenarios.FaultStop, "stop a node (or each node of a group target) gracefully; healed by starting it again"},
+	{scenarios.FaultPause, "SIGSTOP a node (or each node of a group target); healed by SIGCONT"},
+	{scenarios.FaultRestart, "kill a node (or each node of a group target) and start it again at once"},
+	{scenarios.FaultLeaderMove, "move the leader of a partition or queue to another node (clusters that can); target must be {leader-of: ...}"},
 	{scenarios.FaultLatency, "delay a node's client link (latency ± jitter, direction); needs cluster.proxy; healed by removing the toxic"},
 	{scenarios.FaultBandwidth, "limit a node's client link to rate_kbps KB/s; needs cluster.proxy"},
 	{scenarios.FaultTimeout, "blackhole a node's client link: data stops, connections hang; needs cluster.proxy"},

@@ -228,13 +228,13 @@ func newPacer(rate scenarios.Rate, start int64, index, n int) *pacer.Pacer {
 	return pacer.New(start, perSec, index, n)
 }
 
-// startNemesis runs the fault schedule from start; the returned function
-// stops it and heals whatever is active.
+// startNemesis runs the expanded fault schedule (repeats, nemesis draws)
+// from start; the returned function stops it and heals whatever is active.
 func (r *run) startNemesis(ctx context.Context, start int64) (func(), error) {
 	if len(r.sc.Faults) == 0 {
 		return func() {}, nil
 	}
-	n, err := faults.New(r.cluster, r.sc.Faults, r.sc.Workload.Seed, r.rec.Now, r.dir)
+	n, err := faults.NewSchedule(r.cluster, r.sc.FaultSchedule(), r.sc.Workload.Seed, r.rec.Now, r.dir)
 	if err != nil {
 		return nil, err
 	}
