@@ -61,8 +61,6 @@
 //
 // The tests run against rmqtest, an in-process RocketMQ-protocol TEST
 // DOUBLE (Info.StandIn says so); its numbers are meaningless. The
-// scenario testdata/rocketmq-modes.yaml needs a real RocketMQ; it is
-// staged here rather than in scenarios/ because bundling it needs the
-// driver registered in internal/registry and the bundled-name lists in
-// scenarios/bundled_test.go updated.
+// bundled scenario rocketmq-modes needs a real RocketMQ that the user
+// runs; CI only checks that it loads.
 package rocketmq

@@ -1,7 +1,6 @@
 package rocketmq
 
 import (
-	"os"
 	"testing"
 
 	"github.com/brokerbench/brokerbench/drivers"
@@ -16,14 +15,13 @@ func (oneDriver) Driver(name string) (drivers.Factory, bool) {
 }
 func (oneDriver) DriverNames() []string { return []string{Factory.Name} }
 
-// TestScenarioFilesLoad loads the staged rocketmq scenario files (testdata/;
-// see the package documentation for why they are not bundled yet) with this
+// TestScenarioFilesLoad loads the bundled rocketmq scenarios with this
 // driver's option validation (they need a real RocketMQ to run).
 func TestScenarioFilesLoad(t *testing.T) {
 	for _, name := range []string{"rocketmq-modes"} {
-		data, err := os.ReadFile("testdata/" + name + ".yaml")
-		if err != nil {
-			t.Fatal(err)
+		data, ok := scenarios.BundledSource(name)
+		if !ok {
+			t.Fatalf("%s is not bundled", name)
 		}
 		sc, err := scenarios.Load(name+".yaml", data, oneDriver{}, nil)
 		if err != nil {

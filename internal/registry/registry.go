@@ -15,6 +15,7 @@ import (
 	"github.com/brokerbench/brokerbench/drivers/memory"
 	"github.com/brokerbench/brokerbench/drivers/null"
 	"github.com/brokerbench/brokerbench/drivers/rabbitmq"
+	"github.com/brokerbench/brokerbench/drivers/rocketmq"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
 
@@ -24,6 +25,7 @@ var driverFactories = []drivers.Factory{
 	null.Factory,
 	rabbitmq.Factory,
 	kafka.Factory,
+	rocketmq.Factory,
 }
 
 // clusterFactories is every cluster backend of this build.
