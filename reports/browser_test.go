@@ -183,7 +183,7 @@ func realRun(t *testing.T) string {
 }
 
 // TestBrowserOpensReports opens the reports of a real run, of a run with
-// faults and of a crashed run, and a comparison of them, in chromium.
+// faults, of a crashed run and of a run with workload phases, and a comparison of them, in chromium.
 func TestBrowserOpensReports(t *testing.T) {
 	needChromium(t)
 	start := time.Now()
@@ -193,13 +193,14 @@ func TestBrowserOpensReports(t *testing.T) {
 	crashedRun.noSummary, crashedRun.seconds = true, 11
 	crashed := writeFixture(t, filepath.Join(t.TempDir(), "crashed"), crashedRun)
 	long := sharedLongRun(t)
+	phased := writeFixture(t, filepath.Join(t.TempDir(), "phased"), phasedRun())
 	t.Logf("runs made in %s", time.Since(start).Round(time.Millisecond))
 
 	browser := newBrowser(t)
 	for _, c := range []struct {
 		dir    string
 		charts int // 5 time charts + spectra (1, plus 3 with faults)
-	}{{real, 6}, {faulty, 9}, {crashed, 9}, {long, 9}} {
+	}{{real, 6}, {faulty, 9}, {crashed, 9}, {long, 9}, {phased, 6}} {
 		path, err := WriteHTML(c.dir)
 		if err != nil {
 			t.Fatal(err)
@@ -220,7 +221,7 @@ func TestBrowserOpensReports(t *testing.T) {
 	}
 	checkPage(t, browser, cmpPath, filepath.Join(real, "compare.png"), 3)
 	if dir := os.Getenv("BROKERBENCH_ARTIFACTS"); dir != "" {
-		keepArtifacts(t, dir, real, faulty, crashed, long)
+		keepArtifacts(t, dir, real, faulty, crashed, long, phased)
 	}
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
 }

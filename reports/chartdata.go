@@ -15,6 +15,7 @@ type reportData struct {
 	WarmupEnd float64        `json:"warmup_end"` // start of the measured part
 	SendEnd   float64        `json:"send_end"`   // start of the drain
 	Faults    []faultBand    `json:"faults"`
+	Stages    []stageMark    `json:"stages,omitempty"` // workload phases
 	Marks     []mark         `json:"marks"`
 	SpectrumX []float64      `json:"spectrum_x"` // 1/(1-p)
 	Spectra   []spectrumLine `json:"spectra"`

@@ -77,17 +77,16 @@ func anomaliesText(m map[string]int64) string {
 
 // writePhases writes one row per workload phase.
 func writePhases(w *errWriter, s *summary.Summary) {
-	if len(s.Phases) == 0 {
+	rows := phaseRows(s)
+	if len(rows) == 0 {
 		return
 	}
 	w.printf("\nphases\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "  phase\tmode\ttarget\tfrom\tto\tsend/s\tack/s\tpublish p50\tp99\tp99.9\tservice p99\te2e p99\t")
-	for _, p := range s.Phases {
-		l := p.Latency
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1fs\t%.1fs\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.Mode, p.Rate, p.From, p.To,
-			p.SendRate, p.AckRate, FmtNs(l.PublishResponse.P50), FmtNs(l.PublishResponse.P99), FmtNs(l.PublishResponse.P999),
-			FmtNs(l.PublishService.P99), FmtNs(l.EndToEnd.P99))
+	for _, p := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.Mode, p.Target, p.From, p.To,
+			p.SendRate, p.AckRate, p.P50, p.P99, p.P999, p.ServiceP99, p.E2EP99)
 	}
 	w.keep(tw.Flush())
 }

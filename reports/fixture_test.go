@@ -34,6 +34,32 @@ type fixtureRun struct {
 	// faultstats.Compute (which holds every interval histogram: slow for
 	// long runs under -race).
 	roughStats bool
+	// phases: workload phases, in order; the first also covers the
+	// warm-up. Each sends at its own rate (0: "max", 3× rate).
+	phases []fixturePhase
+}
+
+// fixturePhase is one workload phase of a fixture, ending at second to.
+type fixturePhase struct {
+	name, mode string
+	rate       int64
+	to         int
+}
+
+// rateAt is the send rate of second i (ending at i) and its phase's name.
+func (f fixtureRun) rateAt(i int) (int64, string) {
+	for _, p := range f.phases {
+		if i <= p.to {
+			if p.rate == 0 {
+				return 3 * f.rate, p.name
+			}
+			return p.rate, p.name
+		}
+	}
+	if n := len(f.phases); n > 0 {
+		return f.rate, f.phases[n-1].name
+	}
+	return f.rate, ""
 }
 
 // fixtureOrigin is the wall-clock run origin of every fixture.
@@ -145,13 +171,14 @@ func (f fixtureRun) interval(i int) (summary.SeriesPoint, [3]int64) {
 		phase = summary.PhaseDrain
 	}
 	slow := f.slow(float64(i) - 0.5)
-	acked := f.rate / slow
+	rate, stage := f.rateAt(i)
+	acked := rate / slow
 	if phase == summary.PhaseDrain {
 		acked = 0
 	}
 	p := summary.SeriesPoint{
-		T: float64(i), Seconds: 1, Phase: phase, Sent: f.rate, Acked: acked, Deliveries: acked,
-		Failed: (slow - 1) / 10, Unknown: (slow - 1) / 25, InFlight: f.rate - acked,
+		T: float64(i), Seconds: 1, Phase: phase, Stage: stage, Sent: rate, Acked: acked, Deliveries: acked,
+		Failed: (slow - 1) / 10, Unknown: (slow - 1) / 25, InFlight: rate - acked,
 	}
 	if phase == summary.PhaseDrain {
 		p.Sent = 0
@@ -219,7 +246,35 @@ func (f fixtureRun) writeSummary(t testing.TB, dir string, pts []summary.SeriesP
 		s.Errors = []summary.ErrorCount{{Op: "send", Message: "broker unavailable", Count: 7, First: f.faults[0].Start, Last: f.faults[0].End}}
 		s.Faults = f.faultStats(t, dir, checks)
 	}
+	s.Phases = f.phaseStats(t, dir, pts)
 	mustJSON(t, filepath.Join(dir, summary.SummaryFile), s)
+}
+
+// phaseStats measures the fixture's phases as the runner does: from the
+// end of the warm-up, over the series counts and latency.hlog.
+func (f fixtureRun) phaseStats(t testing.TB, dir string, pts []summary.SeriesPoint) []summary.PhaseStats {
+	if len(f.phases) == 0 {
+		return nil
+	}
+	var spans []faultstats.Span
+	from := f.warmup
+	for _, p := range f.phases {
+		rate := "max"
+		if p.rate > 0 {
+			rate = fmt.Sprint(p.rate)
+		}
+		sp := faultstats.Span{Name: p.name, Mode: p.mode, Rate: rate, From: float64(from), To: float64(p.to)}
+		for _, pt := range pts {
+			if pt.T > sp.From && pt.T <= sp.To && pt.Phase == summary.PhaseMeasure {
+				sp.Sent, sp.Acked = sp.Sent+pt.Sent, sp.Acked+pt.Acked
+			}
+		}
+		spans = append(spans, sp)
+		from = p.to
+	}
+	st, err := faultstats.Phases(dir, fixtureOrigin.UnixNano(), spans)
+	must(t, err)
+	return st
 }
 
 func (f fixtureRun) faultStats(t testing.TB, dir string, checks map[string]*checker.Check) []summary.FaultStats {

@@ -85,14 +85,14 @@ func buildReportPage(r *Run) (*reportPage, error) {
 	p := &reportPage{
 		Dir: r.Dir, Incomplete: incompleteReasons(r), Broker: brokerOf(r), Command: commandOf(r),
 		Summary: r.Summary, Recorded: recordedOf(r.Series), Checks: checkRows(r.Summary), ScenarioYML: yml,
-		Faults: faultRows(stats, r.Summary != nil),
+		Faults: faultRows(stats, r.Summary != nil), Phases: phaseRows(r.Summary),
 	}
 	p.Scenario, p.RunID = titleOf(r)
 	p.Title = fmt.Sprintf("brokerbench %s %s", p.Scenario, p.RunID)
 	p.Latency, p.LatencyFrom = latencyRows(r.Summary, sets[0])
 	data := reportData{
 		Series: timeSeriesOf(r.Series), WarmupEnd: tl.MeasureStart, SendEnd: tl.SendEnd,
-		Faults: faultBands(recs, tl), Marks: []mark{}, SpectrumX: spectrumX(), Spectra: spectrumLines(phases, sets),
+		Faults: faultBands(recs, tl), Stages: stageMarks(r.Summary, r.Series), Marks: []mark{}, SpectrumX: spectrumX(), Spectra: spectrumLines(phases, sets),
 	}
 	p.Result = "INCOMPLETE — no verdicts (the checkers never ran)"
 	if r.Info != nil {

@@ -53,6 +53,15 @@ func normalise(page string, dirs ...string) string {
 	return page
 }
 
+// phasedRun is a 20 s run of three workload phases (sync at 100/s, async
+// at 200/s, then async at max) without faults.
+func phasedRun() fixtureRun {
+	return fixtureRun{
+		scenario: "modes", runID: "20261121T071502Z", seconds: 20, warmup: 2, rate: 200,
+		phases: []fixturePhase{{"sync", "sync", 100, 8}, {"async", "async", 200, 14}, {"burst", "async", 0, 19}},
+	}
+}
+
 func TestHTMLGolden(t *testing.T) {
 	crashed := faultyRun()
 	crashed.noSummary, crashed.faults, crashed.seconds = true, nil, 6
@@ -63,6 +72,7 @@ func TestHTMLGolden(t *testing.T) {
 	for name, f := range map[string]fixtureRun{
 		"report-faults.html.golden": faultyRun(), "report-crashed.html.golden": crashed,
 		"report-interrupted.html.golden": interrupted, "report-plain.html.golden": plain,
+		"report-phases.html.golden": phasedRun(),
 	} {
 		t.Run(name, func(t *testing.T) { golden(t, name, []byte(renderGolden(t, f))) })
 	}
@@ -98,6 +108,20 @@ func TestHTMLDataCannotEndScript(t *testing.T) {
 	}
 	if n := strings.Count(page, "</script>"); n != 3 {
 		t.Fatalf("%d </script> tags, want 3 (data, uPlot, charts)", n)
+	}
+}
+
+// TestHTMLShowsPhases: a phased run has its phases table and their marks
+// in the chart data; a run without phases has neither.
+func TestHTMLShowsPhases(t *testing.T) {
+	page := renderGolden(t, phasedRun())
+	for _, want := range []string{`<section id="phases">`, "<td>sync</td><td>sync</td>", "<td>burst</td><td>async</td><td class=\"num\">max</td>", `"stages":[{"name":"sync"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("phased run's page lacks %q", want)
+		}
+	}
+	if page := renderGolden(t, faultyRun()); strings.Contains(page, `id="phases"`) || strings.Contains(page, `"stages"`) {
+		t.Error("a run without phases shows phases")
 	}
 }
 

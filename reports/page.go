@@ -26,7 +26,8 @@ type reportPage struct {
 	Recorded    recordedCounts   // from the series (what a crashed run shows)
 	Checks      []checkRow
 	Latency     []latencyRow
-	LatencyFrom string // where the latency table comes from
+	LatencyFrom string     // where the latency table comes from
+	Phases      []phaseRow // workload phases; nil without
 	Faults      []faultRow
 	ScenarioYML string
 	Data        any // reportData, marshalled by the template's json func

@@ -167,3 +167,27 @@ func TestCrashedRunIsStillReadable(t *testing.T) {
 		t.Errorf("report of a crashed run: exit %d\n%s", code, out)
 	}
 }
+
+// TestValidatePrintsFaultSchedule: validating the bundled nemesis
+// scenario lists the faults its seed draws, one line each.
+func TestValidatePrintsFaultSchedule(t *testing.T) {
+	code, out, stderr := runCLI(t, "validate", "nemesis-random")
+	if code != 0 || !strings.HasPrefix(out, "ok: nemesis-random") {
+		t.Fatalf("validate nemesis-random: exit %d %q %q", code, out, stderr)
+	}
+	if !strings.Contains(out, "fault schedule:") {
+		t.Errorf("no fault schedule in %q", out)
+	}
+	n := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "  ") && strings.Contains(line, " at ") && strings.Contains(line, " for ") {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d fault lines, want at least 2:\n%s", n, out)
+	}
+	if _, out, _ := runCLI(t, "validate", "quickstart"); strings.Contains(out, "fault schedule") {
+		t.Errorf("quickstart has no faults but validate prints a schedule: %q", out)
+	}
+}

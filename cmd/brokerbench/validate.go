@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ scenario is valid, 2 when it is not.`,
 			w := sc.Workload
 			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s — driver %s, %s, rate %s, %d producer(s), %d consumer(s), %s + %s warm-up, %d expectation(s)\n",
 				sc.Name, sc.Driver.Name, w.Mode, rateText(w.Rate), w.Producers, w.Consumers, w.Duration, w.Warmup, len(sc.Expect))
+			printFaultSchedule(cmd.OutOrStdout(), sc)
 			return nil
 		},
 	}
@@ -38,4 +40,26 @@ func rateText(r scenarios.Rate) string {
 		return "max"
 	}
 	return fmt.Sprintf("%g/s", r.PerSecond)
+}
+
+// printFaultSchedule prints the scenario's expanded fault schedule, one
+// line per occurrence (repeats and nemesis-drawn faults included): what a
+// run with these seeds replays. Nothing for a scenario without faults.
+func printFaultSchedule(out io.Writer, sc *scenarios.Scenario) {
+	sched := sc.FaultSchedule()
+	if len(sched) == 0 {
+		return
+	}
+	seeds := fmt.Sprintf("workload.seed %d", sc.Workload.Seed)
+	if sc.Nemesis != nil {
+		seeds += fmt.Sprintf(", nemesis.seed %d", sc.Nemesis.Seed)
+	}
+	fmt.Fprintf(out, "fault schedule: %d occurrence(s), times from the start of sending (%s):\n", len(sched), seeds)
+	for i, o := range sched {
+		src := ""
+		if o.Generated {
+			src = "  [nemesis]"
+		}
+		fmt.Fprintf(out, "  %3d. %s%s\n", i+1, o.String(), src)
+	}
 }

@@ -58,8 +58,9 @@
     return el;
   }
 
-  // bandsPlugin shades warm-up, drain and fault intervals and marks
-  // anomalies (check examples) on a time chart.
+  // bandsPlugin shades warm-up, drain and fault intervals, marks where
+  // each workload phase starts and marks anomalies (check examples) on a
+  // time chart.
   function bandsPlugin(d) {
     var px = window.devicePixelRatio || 1;
     var tEnd = d.series.t.length ? d.series.t[d.series.t.length - 1] : 0;
@@ -98,6 +99,32 @@
             c.fillStyle = b.fault ? "#b35900" : "#777";
             c.fillText(b.label, x + 4 * px, u.bbox.top + 3 * px);
           });
+          // workload phases: a thin dotted line where each starts, its
+          // name at the bottom (fault labels are at the top)
+          var labelEnd = -Infinity;
+          c.textBaseline = "bottom";
+          (d.stages || []).forEach(function (st) {
+            var x = xpos(u, st.start);
+            if (x < u.bbox.left - 0.5 || x > u.bbox.left + u.bbox.width + 0.5) return;
+            c.strokeStyle = "#3a5fcd";
+            c.lineWidth = px;
+            c.setLineDash([2 * px, 3 * px]);
+            c.beginPath();
+            c.moveTo(x, u.bbox.top);
+            c.lineTo(x, u.bbox.top + u.bbox.height);
+            c.stroke();
+            var label = "▸ " + st.name;
+            var w = c.measureText(label).width;
+            var lx = Math.min(x, u.bbox.left + u.bbox.width - w - 6 * px);
+            if (lx < labelEnd) return; // would cover the previous phase's name
+            labelEnd = lx + w + 8 * px;
+            var y = u.bbox.top + u.bbox.height - 2 * px;
+            c.fillStyle = "rgba(255,255,255,0.85)";
+            c.fillRect(lx + 2 * px, y - 14 * px, w + 4 * px, 14 * px);
+            c.fillStyle = "#2a4ab0";
+            c.fillText(label, lx + 4 * px, y - 1 * px);
+          });
+          c.setLineDash([]);
           c.strokeStyle = "#d00";
           c.fillStyle = "#d00";
           c.lineWidth = px;
