@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,9 @@ run under --results is looked at. Runs that ended normally need nothing.`,
 			out := cmd.OutOrStdout()
 			n := 0
 			for _, d := range dirs {
+				if st, err := os.Stat(d); err != nil || !st.IsDir() {
+					return withCode(exitError, fmt.Errorf("%s: not a run directory", d))
+				}
 				did, err := faults.Heal(d)
 				if err != nil {
 					return withCode(exitError, fmt.Errorf("%s: %w", d, err))

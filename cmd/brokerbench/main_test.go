@@ -129,6 +129,9 @@ func TestCheckAndReportOfBrokenRunDirs(t *testing.T) {
 	if code, _, _ := runCLI(t, "report", filepath.Join(empty, "nope")); code != exitError {
 		t.Errorf("report of a missing directory: exit %d, want 1", code)
 	}
+	if code, _, stderr := runCLI(t, "heal", filepath.Join(empty, "nope")); code != exitError || !strings.Contains(stderr, "not a run directory") {
+		t.Errorf("heal of a missing directory: exit %d %q, want 1", code, stderr)
+	}
 }
 
 // TestCrashedRunIsStillReadable removes summary.json (as a crash would leave

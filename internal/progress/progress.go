@@ -108,7 +108,7 @@ func (t *Tracker) Delivered(p uint32, seq uint64) bool {
 	return true
 }
 
-// Acked returns the number of OK outcomes, the number of those delivered,
+// Counts returns the number of OK outcomes, the number of those delivered,
 // and the number of distinct messages delivered.
 func (t *Tracker) Counts() (acked, ackedDelivered, distinct int64) {
 	return t.acked.Load(), t.matched.Load(), t.firsts.Load()

@@ -43,9 +43,11 @@ func (c *toyCluster) record(s string) {
 	c.calls = append(c.calls, s)
 }
 
+// toyRegistry is the real registry plus a "toy" cluster backend that
+// starts cluster.
 type toyRegistry struct {
 	*registry.Registry
-	cluster *toyCluster
+	cluster compose.Cluster
 }
 
 func (r toyRegistry) Cluster(name string) (compose.Factory, bool) {

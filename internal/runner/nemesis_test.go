@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
@@ -116,13 +115,7 @@ func TestRabbitMQNemesisRandomScenario(t *testing.T) {
 	if s.Counts.Acked == 0 || s.Counts.Delivered < s.Counts.Acked {
 		t.Errorf("counts %+v", s.Counts)
 	}
-	entries, _ := faults.ReadJournal(res.Dir)
-	if len(entries) == 0 || entries[len(entries)-1].Op != faults.OpClosed {
-		t.Errorf("journal does not end closed: %+v", entries)
-	}
-	if left := rabbitlocal.ProcessesUnder(res.Dir); len(left) > 0 {
-		t.Errorf("processes left behind: %v", left)
-	}
+	assertCleanEnd(t, res.Dir)
 	for _, f := range s.Faults {
 		t.Logf("%-45s on %-22s %.2fs–%.2fs", f.Spec, f.Node, f.Start, f.End)
 	}

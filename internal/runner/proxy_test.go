@@ -30,22 +30,9 @@ func (c *linkCluster) Endpoints() []string   { return []string{"echo://" + c.add
 // linkRegistry starts its linkCluster as "toy", and wraps the memory
 // driver to record the endpoints it is handed.
 type linkRegistry struct {
-	*registry.Registry
-	cluster   *linkCluster
+	toyRegistry
 	endpoints *[]string
 }
-
-func (r linkRegistry) Cluster(name string) (compose.Factory, bool) {
-	if name != "toy" {
-		return r.Registry.Cluster(name)
-	}
-	return compose.Factory{Name: "toy", Options: func() drivers.Options { return &toyOptions{} },
-		Start: func(context.Context, int, drivers.Options, compose.Env) (compose.Cluster, error) {
-			return r.cluster, nil
-		}}, true
-}
-
-func (r linkRegistry) ClusterNames() []string { return append(r.Registry.ClusterNames(), "toy") }
 
 func (r linkRegistry) Driver(name string) (drivers.Factory, bool) {
 	f, ok := r.Registry.Driver(name)
@@ -88,7 +75,7 @@ faults:
 func TestProxyLinkFaultsAreWiredRecordedAndHealed(t *testing.T) {
 	echo := echoListener(t)
 	var endpoints []string
-	reg := linkRegistry{registry.Default(), &linkCluster{addr: echo, endpointsOnly: true}, &endpoints}
+	reg := linkRegistry{toyRegistry{registry.Default(), &linkCluster{addr: echo, endpointsOnly: true}}, &endpoints}
 	sc := load(t, reg, withLinkFault, "workload.duration=1500ms")
 	res := runIt(t, context.Background(), reg, sc)
 	s := res.Summary
@@ -120,7 +107,7 @@ func TestProxyLinkFaultsAreWiredRecordedAndHealed(t *testing.T) {
 
 func TestProxyRefusesAdvertisingCluster(t *testing.T) {
 	var endpoints []string
-	reg := linkRegistry{registry.Default(), &linkCluster{addr: echoListener(t)}, &endpoints}
+	reg := linkRegistry{toyRegistry{registry.Default(), &linkCluster{addr: echoListener(t)}}, &endpoints}
 	sc := load(t, reg, withLinkFault)
 	res, err := Run(context.Background(), sc, Options{ResultsDir: t.TempDir(), Registry: reg})
 	if err == nil || !strings.Contains(err.Error(), "the toy cluster cannot be proxied") {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
-	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
@@ -57,13 +56,7 @@ func TestRabbitMQQuorumLeaderKillScenario(t *testing.T) {
 	if len(s.Events) == 0 {
 		t.Errorf("the driver recorded no event (reconnects, nacks) across a leader kill")
 	}
-	entries, _ := faults.ReadJournal(res.Dir)
-	if len(entries) == 0 || entries[len(entries)-1].Op != faults.OpClosed {
-		t.Errorf("journal does not end closed: %+v", entries)
-	}
-	if left := rabbitlocal.ProcessesUnder(res.Dir); len(left) > 0 {
-		t.Errorf("processes left behind: %v", left)
-	}
+	assertCleanEnd(t, res.Dir)
 	t.Logf("sent %d acked %d failed %d unknown %d; first ack %.3fs after the kill; %d driver events",
 		s.Counts.Sent, s.Counts.Acked, s.Counts.Failed, s.Counts.Unknown, *f.FirstAckAfterS, len(s.Events))
 }
@@ -106,9 +99,7 @@ func TestRabbitMQLinkLatencyScenario(t *testing.T) {
 	if s.Counts.Acked == 0 || s.Counts.Delivered < s.Counts.Acked { // lost 0: an expectation (Passed)
 		t.Errorf("counts %+v", s.Counts)
 	}
-	if left := rabbitlocal.ProcessesUnder(res.Dir); len(left) > 0 {
-		t.Errorf("processes left behind: %v", left)
-	}
+	assertCleanEnd(t, res.Dir)
 	t.Logf("p99 publish: before %s, during %s, after %s; p99 e2e: before %s, during %s; acked %d, delivered %d",
 		time.Duration(before), time.Duration(during), time.Duration(after),
 		time.Duration(f.Before.P99E2ENs), time.Duration(f.During.P99E2ENs), s.Counts.Acked, s.Counts.Delivered)

@@ -3,9 +3,8 @@ package units
 
 import "fmt"
 
-// Ns formats a duration in ns: 850ns, 12.3µs, 1.23ms, 2.50s; zero is "-"
-// (no sample), since a real zero latency prints as "0ns" only when asked
-// through NsZero.
+// Ns formats a duration in ns for tables: 850ns, 12.3µs, 1.23ms, 2.50s,
+// and "-" for zero, which in a summary means "no sample".
 func Ns(ns int64) string {
 	if ns == 0 {
 		return "-"
@@ -13,7 +12,8 @@ func Ns(ns int64) string {
 	return NsZero(ns)
 }
 
-// NsZero is Ns but prints zero as "0ns".
+// NsZero is Ns but prints zero as "0ns" (for live values, where zero is
+// a measurement).
 func NsZero(ns int64) string {
 	switch {
 	case ns < 1_000:

@@ -40,65 +40,47 @@ func ReadDir(runDir, drainEnd string) (*History, error) {
 }
 
 func readSends(path string) (*ProducerLog, error) {
-	id, err := oplog.ParseID(path)
+	id, sends, truncated, err := readLog(path, oplog.NewSendReader, (*oplog.SendReader).Read)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r, err := oplog.NewSendReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	p := &ProducerLog{ID: uint32(id)}
-	for {
-		var s oplog.Send
-		err := r.Read(&s)
-		switch {
-		case err == nil:
-			p.Sends = append(p.Sends, s)
-			continue
-		case errors.Is(err, io.EOF):
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			p.Truncated = true
-		default:
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return p, nil
-	}
+	return &ProducerLog{ID: uint32(id), Sends: sends, Truncated: truncated}, nil
 }
 
 func readDeliveries(path string) (*ConsumerLog, error) {
-	id, err := oplog.ParseID(path)
+	id, dels, truncated, err := readLog(path, oplog.NewDeliveryReader, (*oplog.DeliveryReader).Read)
 	if err != nil {
 		return nil, err
+	}
+	return &ConsumerLog{ID: uint32(id), Deliveries: dels, Truncated: truncated}, nil
+}
+
+// readLog reads every record of one op log with the given reader, and
+// whether the log ended inside a record.
+func readLog[R any, T any](path string, open func(io.Reader) (R, error), read func(R, *T) error) (id int, out []T, truncated bool, err error) {
+	if id, err = oplog.ParseID(path); err != nil {
+		return 0, nil, false, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return 0, nil, false, err
 	}
 	defer f.Close()
-	r, err := oplog.NewDeliveryReader(f)
+	r, err := open(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return 0, nil, false, fmt.Errorf("%s: %w", path, err)
 	}
-	c := &ConsumerLog{ID: uint32(id)}
 	for {
-		var d oplog.Delivery
-		err := r.Read(&d)
-		switch {
+		var rec T
+		switch err := read(r, &rec); {
 		case err == nil:
-			c.Deliveries = append(c.Deliveries, d)
-			continue
+			out = append(out, rec)
 		case errors.Is(err, io.EOF):
+			return id, out, false, nil
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			c.Truncated = true
+			return id, out, true, nil
 		default:
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return 0, nil, false, fmt.Errorf("%s: %w", path, err)
 		}
-		return c, nil
 	}
 }
