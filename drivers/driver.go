@@ -107,6 +107,11 @@ type Delivery struct {
 	// Redelivered is the broker's own flag: it has delivered this message
 	// before (RabbitMQ's redelivered, a retry topic, ...).
 	Redelivered bool
+	// Delay is the delay the message was sent with (KindDelayed): the
+	// broker must not have delivered it before its send time plus Delay.
+	// 0 for every other message. The harness measures earliness and
+	// lateness against the message's intended send time.
+	Delay time.Duration
 	// Ack acknowledges the delivery to the broker; nil when the driver acks
 	// by itself. It is called at most once, during the Handler call or
 	// later from another goroutine; a driver must allow both.
@@ -135,6 +140,10 @@ type ProducerConfig struct {
 	Topic  string // destination name
 	Mode   Mode   // the mode the harness will use
 	Window int    // async: max messages in flight (the harness enforces it too)
+	// Kind is the message kind the producer sends ("" or KindPlain:
+	// ordinary messages). The harness asks only for kinds listed in the
+	// driver's Factory.Kinds.
+	Kind Kind
 }
 
 // ConsumerConfig configures one consumer.
@@ -236,6 +245,9 @@ type Factory struct {
 	Summary string
 	// Options returns fresh options holding the defaults.
 	Options func() Options
+	// Kinds lists the message kinds the driver supports besides
+	// KindPlain (see Kind); nil means plain messages only.
+	Kinds []Kind
 	// Open connects (or starts) the broker with decoded, validated options.
 	Open func(ctx context.Context, opts Options, env Env) (Driver, error)
 }
