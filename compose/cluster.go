@@ -83,6 +83,25 @@ type LeaderMover interface {
 	MoveLeader(ctx context.Context, resource, toNode string) error
 }
 
+// Partitioner is implemented by clusters whose nodes have network
+// addresses of their own (network namespaces), so that traffic between
+// two nodes can be dropped without touching client traffic.
+type Partitioner interface {
+	// Drop makes each Drop take effect; id names the set so that Undrop
+	// removes exactly those rules. Either all take effect or none.
+	Drop(ctx context.Context, id string, drops []Drop) error
+	// Undrop removes the rules of id. Undropping an unknown id does
+	// nothing.
+	Undrop(ctx context.Context, id string) error
+}
+
+// Drop is one rule of a network fault: node To drops packets arriving from
+// node From (node names), each with Probability (1 = all of them).
+type Drop struct {
+	To, From    string
+	Probability float64
+}
+
 // ErrUnsupported is returned (wrapped) by a backend asked for something it
 // cannot do.
 var ErrUnsupported = errors.ErrUnsupported
@@ -96,6 +115,9 @@ type Env struct {
 	// Self is the path of the running brokerbench binary, for backends
 	// that run nodes as `brokerbench serve` processes.
 	Self string
+	// Journal, when not nil, records every change the cluster makes to
+	// the machine outside Dir (namespaces, links, firewall rules).
+	Journal Journal
 }
 
 // Factory makes a cluster backend known to the registry.
