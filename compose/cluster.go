@@ -127,6 +127,13 @@ type Factory struct {
 	// Options returns fresh options holding the defaults (decoded from the
 	// scenario's cluster.options, validated with Validate).
 	Options func() drivers.Options
+	// Supports reports whether the backend, with opts (its decoded
+	// options), can do node or network fault kind (scenarios fault
+	// kinds; link faults depend only on Info.EndpointsOnly). The error
+	// says why not and what would allow it. nil: every node kind its
+	// NodeController offers, no network kinds — checked when the run
+	// starts.
+	Supports func(kind string, opts drivers.Options) error
 	// Start starts (or connects to) a cluster of nodes nodes.
 	Start func(ctx context.Context, nodes int, opts drivers.Options, env Env) (Cluster, error)
 }

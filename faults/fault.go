@@ -38,6 +38,9 @@ type Record struct {
 	Target string `json:"target"` // as written: "leader-of events/0", "random", "minority", a node
 	Node   string `json:"node"`   // the node(s) it acted on ("" if it never started; "n1,n2,…" for all and groups)
 	Spec   string `json:"spec"`   // this occurrence: "kill leader-of events/0 at 10s for 5s"
+	// Detail describes what a network fault did: the split
+	// ("{rabbit1} | {rabbit2,rabbit3}"), a ring's views.
+	Detail string `json:"detail,omitempty"`
 	// Source is the index of the scenario's faults entry this occurrence
 	// comes from (entries drawn by the nemesis section follow the file's).
 	Source int `json:"source"`

@@ -61,8 +61,12 @@ func TestGroupTargetsFaultAndHealEachNode(t *testing.T) {
 	n2, _ := New(c2, sched, 7, clock(), t.TempDir())
 	n2.Run(context.Background(), 0, make(chan struct{}))
 	n2.HealAll(context.Background())
-	if strings.Join(c.calls, ",") != strings.Join(c2.calls, ",") {
-		t.Errorf("seed 7 picked different groups:\n%v\n%v", c.calls, c2.calls)
+	// (Compare the nodes of each record, not the order of the calls: on a
+	// loaded machine a heal can come after the next fault's start.)
+	for i, r := range n2.Records() {
+		if r.Node != rs[i].Node {
+			t.Errorf("seed 7 picked different groups for fault %d: %s, then %s", i, rs[i].Node, r.Node)
+		}
 	}
 	// The journal has one fault-start per node, and a pause of several
 	// nodes healed leaves nothing paused.

@@ -2,9 +2,14 @@ package faults
 
 import (
 	"bufio"
+	"context"
+	"slices"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/brokerbench/brokerbench/compose"
+	"github.com/brokerbench/brokerbench/compose/netns"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,6 +30,8 @@ const (
 	OpProcess    = "process"     // a cluster process was started: PID, Node, Match
 	OpFaultStart = "fault-start" // a fault took effect: Index, Kind, Node, PID
 	OpFaultHeal  = "fault-heal"  // it was healed: Index
+	OpChange     = "change"      // the cluster is about to change the machine: Change
+	OpUndone     = "undone"      // the cluster undid a change: Change
 	OpClosed     = "closed"      // the run healed everything and stopped its cluster
 	OpHealed     = "healed"      // `brokerbench heal` cleaned up after a crash
 )
@@ -41,7 +48,18 @@ type Entry struct {
 	// directory inside the run directory): heal acts on a pid only when it
 	// still matches, so a recycled pid is never touched.
 	Match string `json:"match,omitempty"`
+	// Change is a machine change (namespace, link, iptables rule) of
+	// OpChange and OpUndone entries.
+	Change *compose.Change `json:"change,omitempty"`
 }
+
+var _ compose.Journal = (*Journal)(nil)
+
+// Made journals a change the cluster is about to make.
+func (j *Journal) Made(c compose.Change) error { return j.Append(Entry{Op: OpChange, Change: &c}) }
+
+// Undone journals a change the cluster undid.
+func (j *Journal) Undone(c compose.Change) error { return j.Append(Entry{Op: OpUndone, Change: &c}) }
 
 // Journal appends entries to a run's journal; each entry is written and
 // synced at once. Safe for concurrent use. A nil *Journal ignores writes.
@@ -109,9 +127,11 @@ func ReadJournal(dir string) ([]Entry, error) {
 
 // Heal undoes what the journal of dir says is left: it resumes paused
 // nodes and kills cluster processes still running, acting only on pids
-// whose command line still contains the journaled match. It returns one
-// line per action taken, and appends an OpHealed entry. A run whose
-// journal ends closed needs nothing.
+// whose command line still contains the journaled match; then it undoes
+// the machine changes not yet undone (iptables rules, links, network
+// namespaces: newest first; see compose/netns.Undo). It returns one line
+// per action taken, and appends an OpHealed entry. A run whose journal
+// ends closed needs nothing.
 func Heal(dir string) ([]string, error) {
 	entries, err := ReadJournal(dir)
 	if err != nil {
@@ -121,6 +141,7 @@ func Heal(dir string) ([]string, error) {
 	if closed {
 		return nil, nil
 	}
+	changes := pendingChanges(entries)
 	var did []string
 	for pid, node := range paused {
 		if m, ok := procs[pid]; ok && alive(pid, m) {
@@ -136,12 +157,58 @@ func Heal(dir string) ([]string, error) {
 			}
 		}
 	}
+	var errs []error
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		if err := netns.Undo(context.Background(), c); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		did = append(did, "undid "+describeChange(c))
+	}
 	j, err := OpenJournal(dir)
 	if err != nil {
-		return did, err
+		return did, errors.Join(append(errs, err)...)
 	}
 	defer j.Close()
+	if len(errs) > 0 {
+		return did, errors.Join(errs...) // not healed: a second heal tries again
+	}
 	return did, j.Append(Entry{Op: OpHealed})
+}
+
+// pendingChanges returns the journaled machine changes not undone, in the
+// order they were made.
+func pendingChanges(entries []Entry) []compose.Change {
+	var out []compose.Change
+	for _, e := range entries {
+		if e.Change == nil {
+			continue
+		}
+		switch e.Op {
+		case OpChange:
+			out = append(out, *e.Change)
+		case OpUndone:
+			for i := len(out) - 1; i >= 0; i-- {
+				if sameChange(out[i], *e.Change) {
+					out = slices.Delete(out, i, i+1)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sameChange(a, b compose.Change) bool {
+	return a.Kind == b.Kind && a.Name == b.Name && a.NS == b.NS && slices.Equal(a.Args, b.Args)
+}
+
+func describeChange(c compose.Change) string {
+	if c.Kind == compose.ChangeRule {
+		return fmt.Sprintf("iptables rule in %s: %s", c.NS, strings.Join(c.Args, " "))
+	}
+	return c.Kind + " " + c.Name
 }
 
 // replay folds the journal: the processes started (pid → match), the

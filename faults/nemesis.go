@@ -116,6 +116,7 @@ func (n *Nemesis) supported() error {
 	n.ctl = ctl
 	_, isFinder := n.cluster.(compose.LeaderFinder)
 	_, isMover := n.cluster.(compose.LeaderMover)
+	_, isPartitioner := n.cluster.(compose.Partitioner)
 	for j, s := range n.schedule {
 		i := n.sources[j]
 		switch {
@@ -125,7 +126,11 @@ func (n *Nemesis) supported() error {
 			return fmt.Errorf("faults[%d]: target all is for link faults only", i)
 		case s.Kind == scenarios.FaultLeaderMove && !isMover:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot move leaders", i, backend)
-		case s.Kind != scenarios.FaultLeaderMove && !scenarios.IsLinkKind(s.Kind) && !isCtl:
+		case scenarios.IsNetworkKind(s.Kind) && !isPartitioner:
+			return fmt.Errorf("faults[%d]: the %s cluster cannot do %s faults: its nodes do not have network namespaces of their own (rabbitmq-local: set cluster.options.netns: true)", i, backend, s.Kind)
+		case scenarios.IsNetworkKind(s.Kind) && len(n.cluster.Nodes()) < scenarios.MinNodes(s.Kind):
+			return fmt.Errorf("faults[%d]: a %s needs at least %d nodes, the cluster has %d", i, s.Kind, scenarios.MinNodes(s.Kind), len(n.cluster.Nodes()))
+		case s.Kind != scenarios.FaultLeaderMove && !scenarios.IsLinkKind(s.Kind) && !scenarios.IsNetworkKind(s.Kind) && !isCtl:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot %s nodes", i, backend, s.Kind)
 		case s.Target.LeaderOf != "" && !isFinder:
 			return fmt.Errorf("faults[%d]: the %s cluster cannot tell leaders", i, backend)
@@ -182,8 +187,15 @@ func (n *Nemesis) Run(ctx context.Context, start int64, stop <-chan struct{}) {
 // start resolves fault i's target and applies it.
 func (n *Nemesis) start(ctx context.Context, i int) {
 	s := n.schedule[i]
-	node, err := n.resolve(ctx, s.Target)
-	if err == nil {
+	var node, detail string
+	var err error
+	if !scenarios.IsClusterWide(s.Kind) {
+		node, err = n.resolve(ctx, s.Target)
+	}
+	if err == nil && scenarios.IsNetworkKind(s.Kind) {
+		_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: node})
+		node, detail, err = n.applyNetwork(ctx, i, node)
+	} else if err == nil {
 		for _, nd := range strings.Split(node, ",") {
 			_ = n.journal.Append(Entry{Op: OpFaultStart, Index: i, Kind: s.Kind, Node: nd, PID: n.pidOf(nd)})
 		}
@@ -195,7 +207,7 @@ func (n *Nemesis) start(ctx context.Context, i int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	r := &n.records[i]
-	r.Node, r.Start = node, secs(n.now())
+	r.Node, r.Detail, r.Start = node, detail, secs(n.now())
 	if err != nil {
 		r.Error = err.Error()
 		r.Start = 0
@@ -328,6 +340,8 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 		if n.links != nil {
 			err = n.links.Heal(linkID(i))
 		}
+	} else if scenarios.IsNetworkKind(kind) {
+		err = n.cluster.(compose.Partitioner).Undrop(ctx, linkID(i))
 	} else {
 		var errs []error
 		for _, nd := range strings.Split(node, ",") {
@@ -342,7 +356,7 @@ func (n *Nemesis) heal(ctx context.Context, i int) {
 	}
 	if err == nil {
 		_ = n.journal.Append(Entry{Op: OpFaultHeal, Index: i})
-		if k := n.schedule[i].Kind; n.journal != nil && k != scenarios.FaultPause && !scenarios.IsLinkKind(k) {
+		if k := n.schedule[i].Kind; n.journal != nil && k != scenarios.FaultPause && !scenarios.IsLinkKind(k) && !scenarios.IsNetworkKind(k) {
 			JournalProcesses(n.journal, n.cluster, n.match)
 		}
 	}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding"
 	"fmt"
+	"github.com/brokerbench/brokerbench/compose"
 	"reflect"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ type decoder struct {
 	// options are the driver.options and cluster.options nodes by path,
 	// decoded once the driver and the backend are known.
 	options map[string]*yaml.Node
+	// cluster is the scenario's cluster backend, once decodeOptions found
+	// it (nil otherwise): fault kinds are checked against it.
+	cluster *compose.Factory
 	// inAlias counts the aliases being decoded; aliasValues the values
 	// decoded through them; aliasUse is the outermost alias and its path.
 	inAlias     int

@@ -29,6 +29,8 @@ type FaultSpec struct {
 	Jitter    time.Duration `yaml:"jitter"`
 	RateKBps  int           `yaml:"rate_kbps"`
 	Direction string        `yaml:"direction"`
+	// Loss is the share of packets a packet-loss fault drops, in (0, 1].
+	Loss float64 `yaml:"loss"`
 	// Every > 0 repeats the fault: it starts at At, then again Every ±
 	// a uniform jitter in [0, EveryJitter) after the previous start (the
 	// jitter seeded by workload.seed), until sending ends; each occurrence
@@ -80,11 +82,49 @@ const (
 	FaultTimeout   = "timeout"    // blackhole: data stops, connections hang
 	FaultResetPeer = "reset-peer" // connections are reset (TCP RST) when data next flows
 	FaultSlicer    = "slicer"     // data sliced into small TCP packets (~64 bytes)
+
+	// Network faults act on the traffic between cluster nodes, with
+	// iptables rules in the nodes' network namespaces (clusters whose
+	// nodes live in namespaces: rabbitmq-local with netns: true); client
+	// traffic is never touched. heal: remove the rules the fault added.
+	FaultIsolate        = "isolate"         // cut the target node(s) off from the other nodes
+	FaultPartition      = "partition"       // split the cluster into two random halves (seeded)
+	FaultMajoritiesRing = "majorities-ring" // every node sees a majority, no two the same one (Jepsen)
+	FaultBridge         = "bridge"          // two halves that see each other only through one node
+	FaultOneWayDrop     = "one-way-drop"    // packets from the target(s) to the other nodes are dropped; the other way passes
+	FaultPacketLoss     = "packet-loss"     // drop a share (loss) of the packets between the target(s) and the other nodes
 )
 
 // FaultKinds lists the fault kinds in display order.
 func FaultKinds() []string {
-	return append([]string{FaultKill, FaultStop, FaultPause, FaultRestart, FaultLeaderMove}, LinkKinds()...)
+	kinds := append([]string{FaultKill, FaultStop, FaultPause, FaultRestart, FaultLeaderMove}, NetworkKinds()...)
+	return append(kinds, LinkKinds()...)
+}
+
+// NetworkKinds lists the fault kinds that act on the traffic between
+// cluster nodes.
+func NetworkKinds() []string {
+	return []string{FaultIsolate, FaultPartition, FaultMajoritiesRing, FaultBridge, FaultOneWayDrop, FaultPacketLoss}
+}
+
+// IsNetworkKind reports whether kind acts on the traffic between nodes.
+func IsNetworkKind(kind string) bool { return contains(NetworkKinds(), kind) }
+
+// IsClusterWide reports whether kind splits the whole cluster (a seeded
+// random split) and so takes no target.
+func IsClusterWide(kind string) bool {
+	return kind == FaultPartition || kind == FaultMajoritiesRing || kind == FaultBridge
+}
+
+// MinNodes is the smallest cluster a fault of kind makes sense on.
+func MinNodes(kind string) int {
+	switch {
+	case kind == FaultMajoritiesRing || kind == FaultBridge:
+		return 3
+	case IsNetworkKind(kind):
+		return 2
+	}
+	return 1
 }
 
 // LinkKinds lists the fault kinds that act on client links through the
@@ -197,7 +237,7 @@ func Healable(kind string) bool {
 	case FaultKill, FaultStop, FaultPause:
 		return true
 	}
-	return IsLinkKind(kind)
+	return IsLinkKind(kind) || IsNetworkKind(kind)
 }
 
 // MaxFaultOccurrences bounds the expanded fault schedule (repeats and
@@ -217,7 +257,7 @@ func (d *decoder) validateFaults(s *Scenario) {
 		if (f.Generated || d.required(kind, f.Kind == "")) && !contains(FaultKinds(), f.Kind) {
 			d.problem(kind, "unknown fault kind %q (allowed: %s)", f.Kind, strings.Join(FaultKinds(), ", "))
 		}
-		if !f.Generated {
+		if !f.Generated && !IsClusterWide(f.Kind) {
 			d.required(joinPath(p, "target"), f.Target == Target{})
 		}
 		if f.Kind == FaultRestart && f.For != 0 {
@@ -234,6 +274,7 @@ func (d *decoder) validateFaults(s *Scenario) {
 		}
 		d.validateFaultTarget(s, f, p)
 		d.validateLink(s, f, p)
+		d.validateNetwork(s, f, p)
 		d.validateEvery(f, p)
 		if f.At >= end && end > 0 {
 			d.problem(joinPath(p, "at"), "the fault starts at %s, after sending ends (%s)", f.At, end)
@@ -254,6 +295,9 @@ func (d *decoder) validateFaults(s *Scenario) {
 // cluster's size.
 func (d *decoder) validateFaultTarget(s *Scenario, f FaultSpec, p string) {
 	t := f.Target
+	if IsClusterWide(f.Kind) && t != (Target{}) {
+		d.problem(joinPath(p, "target"), "a %s acts on the whole cluster (a seeded random split): leave out target (got %s)", f.Kind, t)
+	}
 	if f.Kind == FaultLeaderMove && t != (Target{}) && t.LeaderOf == "" {
 		d.problem(joinPath(p, "target"), "a leader-move moves the leader of a resource: the target must be {leader-of: topic/partition or queue} (got %s)", t)
 	}
@@ -340,6 +384,9 @@ func contains(list []string, s string) bool {
 // String describes f for results: "kill leader-of events/0 at 10s for 5s".
 func (f FaultSpec) String() string {
 	s := fmt.Sprintf("%s %s at %s", f.Kind, f.Target, f.At)
+	if f.Target == (Target{}) {
+		s = fmt.Sprintf("%s at %s", f.Kind, f.At)
+	}
 	if f.For > 0 {
 		s += fmt.Sprintf(" for %s", f.For)
 	}
@@ -354,6 +401,9 @@ func (f FaultSpec) String() string {
 	}
 	if f.RateKBps > 0 {
 		s += fmt.Sprintf(" rate %d KB/s", f.RateKBps)
+	}
+	if f.Loss > 0 {
+		s += fmt.Sprintf(" loss %g", f.Loss)
 	}
 	if f.Direction != "" && f.Direction != DirectionBoth {
 		s += " " + f.Direction

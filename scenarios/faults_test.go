@@ -82,7 +82,7 @@ func TestClusterAndFaults(t *testing.T) {
 func TestFaultErrors(t *testing.T) {
 	reg := clusterRegistry{testRegistry()}
 	cases := []struct{ set, want string }{
-		{"faults.0.kind=explode", `faults[0].kind: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move, latency, bandwidth, timeout, reset-peer, slicer)`},
+		{"faults.0.kind=explode", `faults[0].kind: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move, isolate, partition, majorities-ring, bridge, one-way-drop, packet-loss, latency, bandwidth, timeout, reset-peer, slicer)`},
 		{"faults.2.for=1s", "faults[2].for: a restart is instantaneous"},
 		{"faults.0.target=", "faults[0].target: expected a node name"},
 		{"faults.1.at=30s", "faults[1].at: the fault starts at 30s, after sending ends (20s)"},

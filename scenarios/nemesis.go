@@ -36,9 +36,12 @@ type NemesisSpec struct {
 	For    time.Duration `yaml:"for"`
 	Seed   int64         `yaml:"seed"` // default workload.seed
 	// Parameters of drawn link faults: Latency (latency; default 100ms)
-	// and RateKBps (bandwidth; default 64).
+	// and RateKBps (bandwidth; default 64); of drawn packet-loss faults:
+	// Loss (default 0.2). Drawn partition, majorities-ring and bridge
+	// faults split the whole cluster and ignore the drawn target.
 	Latency  time.Duration `yaml:"latency"`
 	RateKBps int           `yaml:"rate_kbps"`
+	Loss     float64       `yaml:"loss"`
 }
 
 // NemesisRandom is the only nemesis mode.
@@ -48,6 +51,7 @@ const NemesisRandom = "random"
 const (
 	DefaultNemesisLatency  = 100 * time.Millisecond
 	DefaultNemesisRateKBps = 64
+	DefaultNemesisLoss     = 0.2
 )
 
 var nemesisPtrType = reflect.TypeFor[*NemesisSpec]()
@@ -74,11 +78,16 @@ func (d *decoder) fillNemesisDefaults(s *Scenario) {
 	if !d.seen["nemesis.rate_kbps"] && contains(nm.Kinds, FaultBandwidth) {
 		nm.RateKBps = DefaultNemesisRateKBps
 	}
+	if !d.seen["nemesis.loss"] && contains(nm.Kinds, FaultPacketLoss) {
+		nm.Loss = DefaultNemesisLoss
+	}
 }
 
 // suits reports whether a fault of kind may act on target t.
 func suits(kind string, t Target) bool {
 	switch {
+	case IsClusterWide(kind):
+		return true // the target is not used
 	case kind == FaultLeaderMove:
 		return t.LeaderOf != ""
 	case t.All:
@@ -155,6 +164,9 @@ func (d *decoder) validateNemesis(s *Scenario) {
 	if contains(nm.Kinds, FaultLatency) && (nm.Latency <= 0 || nm.Latency > MaxLinkLatency) {
 		d.problem("nemesis.latency", "latency faults need latency > 0 and <= %s (got %s)", MaxLinkLatency, nm.Latency)
 	}
+	if contains(nm.Kinds, FaultPacketLoss) && !(nm.Loss > 0 && nm.Loss <= 1) {
+		d.problem("nemesis.loss", "packet-loss faults need loss in (0, 1], got %g", nm.Loss)
+	}
 	if contains(nm.Kinds, FaultBandwidth) && (nm.RateKBps < 1 || nm.RateKBps > MaxRateKBps) {
 		d.problem("nemesis.rate_kbps", "bandwidth faults need rate_kbps from 1 to %d KB/s (got %d)", MaxRateKBps, nm.RateKBps)
 	}
@@ -211,6 +223,11 @@ func (nm *NemesisSpec) Draw(end time.Duration) []FaultSpec {
 			f.Latency = nm.Latency
 		case FaultBandwidth:
 			f.RateKBps = nm.RateKBps
+		case FaultPacketLoss:
+			f.Loss = nm.Loss
+		}
+		if IsClusterWide(kind) {
+			f.Target = Target{}
 		}
 		out = append(out, f)
 	}

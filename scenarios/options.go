@@ -35,6 +35,7 @@ func (d *decoder) decodeOptions(s *Scenario, reg Registry) {
 		return
 	}
 	s.Cluster.Options = d.decodeOptionsAt(clusterOptionsPath, "cluster backend", backend, f.Options)
+	d.cluster = &f
 }
 
 // decodeOptionsAt decodes the options node at path over the defaults that

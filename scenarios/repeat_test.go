@@ -216,7 +216,7 @@ func TestNemesisErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"nemesis.mode=calm"}, `nemesis.mode: unknown nemesis mode "calm" (allowed: random)`},
-		{[]string{"nemesis.kinds=[kill, explode]"}, `nemesis.kinds[1]: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move, latency, bandwidth, timeout, reset-peer, slicer)`},
+		{[]string{"nemesis.kinds=[kill, explode]"}, `nemesis.kinds[1]: unknown fault kind "explode" (allowed: kill, stop, pause, restart, leader-move, isolate, partition, majorities-ring, bridge, one-way-drop, packet-loss, latency, bandwidth, timeout, reset-peer, slicer)`},
 		{[]string{"nemesis.kinds=[]"}, "nemesis.kinds: must not be empty"},
 		{[]string{"cluster.proxy=false"}, "nemesis.kinds[3]: a latency fault acts on client links through the proxy: set cluster.proxy: true, or draw only from kill, stop, pause, restart, leader-move"},
 		{[]string{"nemesis.targets=[random]"}, "nemesis.targets: no target suits kind leader-move (it needs {leader-of: topic/partition or queue}; targets: random)"},
@@ -228,7 +228,7 @@ func TestNemesisErrors(t *testing.T) {
 		{[]string{"nemesis.latency=0s"}, "nemesis.latency: latency faults need latency > 0 and <= 1m0s (got 0s)"},
 		{[]string{"nemesis.rate_kbps=0"}, "nemesis.rate_kbps: bandwidth faults need rate_kbps from 1 to 10000000 KB/s (got 0)"},
 		{[]string{"cluster.nodes=2"}, "nemesis.targets[1]: target minority of a 2-node cluster is no node"},
-		{[]string{"nemesis.colour=red"}, "nemesis.colour: unknown field (allowed: mode, kinds, targets, at, every, jitter, for, seed, latency, rate_kbps)"},
+		{[]string{"nemesis.colour=red"}, "nemesis.colour: unknown field (allowed: mode, kinds, targets, at, every, jitter, for, seed, latency, rate_kbps, loss)"},
 		{[]string{"nemesis.targets=[everyone]", "nemesis.kinds=[kill]"}, ""}, // a node name
 	}
 	for _, c := range cases {
