@@ -1,8 +1,11 @@
 package kfake
 
 import (
+	"errors"
+
 	"context"
 	"fmt"
+	"github.com/brokerbench/brokerbench/scenarios"
 
 	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/drivers"
@@ -14,7 +17,13 @@ var Factory = compose.Factory{
 	Name:    "kfake",
 	Summary: "embedded Kafka-protocol cluster (franz-go kfake), in-process or one process per node; " + StandIn,
 	Options: func() drivers.Options { return DefaultOptions() },
-	Start:   start,
+	Supports: func(kind string, opts drivers.Options) error {
+		if scenarios.IsNetworkKind(kind) {
+			return errors.New("kfake's nodes share one store (replication is cosmetic), so there is no traffic between nodes to cut; use a link fault (client side) or rabbitmq-local with netns: true")
+		}
+		return nil
+	},
+	Start: start,
 }
 
 func start(ctx context.Context, nodes int, opts drivers.Options, env compose.Env) (compose.Cluster, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/brokerbench/brokerbench/compose"
+	"github.com/brokerbench/brokerbench/compose/netns"
 )
 
 // Cluster is a running local RabbitMQ cluster. Its methods are safe for
@@ -26,8 +27,11 @@ type Cluster struct {
 	log     *slog.Logger
 	nodes   []*node
 
-	dog  *watchdog
-	epmd *child
+	dog     *watchdog
+	epmd    *child          // the cluster's epmd (without netns)
+	epmds   []*child        // one epmd per node namespace (netns)
+	net     *netns.Network  // nil without netns
+	journal compose.Journal // records the network's machine changes; may be nil
 
 	closeOnce sync.Once
 	closeErr  error
@@ -58,11 +62,11 @@ func Start(ctx context.Context, n int, opts *Options, env compose.Env) (*Cluster
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{opts: *opts, tools: t, log: env.Logger, closed: make(chan struct{})}
+	c := &Cluster{opts: *opts, tools: t, log: env.Logger, journal: env.Journal, closed: make(chan struct{})}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if err := c.prepare(env.Dir, n); err != nil {
+	if err := c.prepare(ctx, env.Dir, n); err != nil {
 		c.Close(context.Background())
 		return nil, err
 	}
@@ -75,7 +79,7 @@ func Start(ctx context.Context, n int, opts *Options, env compose.Env) (*Cluster
 
 // prepare creates the directories, cookie and config files, plans the
 // ports and starts the watchdog and epmd.
-func (c *Cluster) prepare(parent string, n int) error {
+func (c *Cluster) prepare(ctx context.Context, parent string, n int) error {
 	var err error
 	if parent == "" {
 		c.dir, err = os.MkdirTemp("", "brokerbench-rabbitmq-")
@@ -95,15 +99,30 @@ func (c *Cluster) prepare(parent string, n int) error {
 	if err := os.WriteFile(filepath.Join(c.dir, "enabled_plugins"), []byte("[].\n"), 0o644); err != nil {
 		return err
 	}
-	if c.ports, err = planPorts(c.opts.BasePort, n); err != nil {
+	if c.opts.NetNS {
+		c.ports = nsPorts(n)
+	} else if c.ports, err = planPorts(c.opts.BasePort, n); err != nil {
 		return fmt.Errorf("rabbitmq-local: %w", err)
 	}
 	if c.dog, err = startWatchdog(c.dir, c.baseEnv()); err != nil {
 		return fmt.Errorf("rabbitmq-local: %w", err)
 	}
+	names := make([]string, n)
 	for i := range n {
-		nd := &node{index: i, name: fmt.Sprintf("rabbit%d", i+1), amqpPort: c.ports.amqp[i], distPort: c.ports.dist[i], dog: c.dog}
-		nd.erl, nd.dir = nd.name+"@localhost", filepath.Join(c.dir, nd.name)
+		names[i] = fmt.Sprintf("rabbit%d", i+1)
+	}
+	if c.opts.NetNS {
+		if err := c.startNetwork(ctx, names); err != nil {
+			return fmt.Errorf("rabbitmq-local: %w", err)
+		}
+	}
+	for i := range n {
+		nd := &node{index: i, name: names[i], amqpPort: c.ports.amqp[i], distPort: c.ports.dist[i], dog: c.dog}
+		nd.erl, nd.ip, nd.dir = nd.name+"@localhost", "127.0.0.1", filepath.Join(c.dir, nd.name)
+		if c.net != nil {
+			nd.erl = fmt.Sprintf("%s@n%d", nd.name, i+1)
+			nd.ip, _ = c.net.Addr(nd.name)
+		}
 		if err := c.writeNodeFiles(nd); err != nil {
 			return fmt.Errorf("rabbitmq-local: %s: %w", nd.name, err)
 		}
@@ -175,7 +194,7 @@ func (c *Cluster) Nodes() []compose.Node {
 	out := make([]compose.Node, len(c.nodes))
 	for i, n := range c.nodes {
 		beam, _ := n.running()
-		out[i] = compose.Node{Name: n.name, Addr: fmt.Sprintf("127.0.0.1:%d", n.amqpPort), PID: beam.pid, DataDir: n.dataDir()}
+		out[i] = compose.Node{Name: n.name, Addr: fmt.Sprintf("%s:%d", n.ip, n.amqpPort), PID: beam.pid, DataDir: n.dataDir()}
 	}
 	return out
 }
@@ -185,7 +204,7 @@ func (c *Cluster) Nodes() []compose.Node {
 func (c *Cluster) Endpoints() []string {
 	out := make([]string, len(c.nodes))
 	for i, n := range c.nodes {
-		out[i] = fmt.Sprintf("amqp://guest:guest@127.0.0.1:%d/", n.amqpPort)
+		out[i] = fmt.Sprintf("amqp://guest:guest@%s:%d/", n.ip, n.amqpPort)
 	}
 	return out
 }

@@ -154,6 +154,14 @@ func (c *Cluster) Close(context.Context) error {
 		if c.epmd != nil {
 			c.epmd.stop(syscall.SIGTERM, 5*time.Second)
 		}
+		for _, e := range c.epmds {
+			e.stop(syscall.SIGTERM, 5*time.Second)
+		}
+		if c.net != nil {
+			if err := c.net.Close(context.Background()); err != nil {
+				c.closeErr = fmt.Errorf("rabbitmq-local: removing the node network: %w", err)
+			}
+		}
 		if c.dog != nil {
 			c.dog.quit()
 		}

@@ -5,25 +5,51 @@ import (
 	"net"
 	"os/exec"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // startEpmd starts the cluster's own epmd in the foreground on 127.0.0.1
-// and waits until it accepts connections.
+// (with netns: one in each node's namespace, on all its addresses) and
+// waits until it accepts connections.
 func (c *Cluster) startEpmd() error {
 	port := strconv.Itoa(c.ports.epmd)
-	cmd := exec.Command(c.tools.epmd, "-port", port, "-address", "127.0.0.1")
+	if c.net == nil {
+		ch, err := c.runEpmd([]string{c.tools.epmd, "-port", port, "-address", "127.0.0.1"}, "127.0.0.1:"+port)
+		c.epmd = ch
+		return err
+	}
+	for _, n := range c.nodes {
+		ch, err := c.runEpmd(c.inNodeNS(n.erl, []string{c.tools.epmd, "-port", port}), n.ip+":"+port)
+		if ch != nil {
+			c.epmds = append(c.epmds, ch)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", n.name, err)
+		}
+	}
+	return nil
+}
+
+// runEpmd starts one epmd and waits until addr accepts connections.
+func (c *Cluster) runEpmd(argv []string, addr string) (*child, error) {
+	port := addr[strings.LastIndexByte(addr, ':')+1:]
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = c.baseEnv()
 	cmd.Dir = c.dir
 	ch, err := startChild(cmd)
 	if err != nil {
-		return fmt.Errorf("starting epmd: %w", err)
+		return nil, fmt.Errorf("starting epmd: %w", err)
 	}
-	c.epmd = ch
 	c.dog.add(ch.pid())
+	return ch, waitListening(ch, addr, port)
+}
+
+// waitListening waits up to 10s for addr to accept connections.
+func waitListening(ch *child, addr, port string) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		conn, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			conn.Close()
 			return nil

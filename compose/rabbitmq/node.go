@@ -25,7 +25,8 @@ const (
 type node struct {
 	index    int
 	name     string // "rabbit1"
-	erl      string // "rabbit1@localhost"
+	erl      string // "rabbit1@localhost" ("rabbit1@n1" with netns)
+	ip       string // its address: 127.0.0.1, or its own with netns
 	dir      string // the node's directory
 	amqpPort int
 	distPort int
@@ -67,7 +68,7 @@ func (n *node) running() (procID, bool) {
 func (c *Cluster) nodeEnv(n *node) []string {
 	return append(c.baseEnv(),
 		"RABBITMQ_NODENAME="+n.erl,
-		"RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
+		"RABBITMQ_NODE_IP_ADDRESS="+n.ip,
 		"RABBITMQ_NODE_PORT="+strconv.Itoa(n.amqpPort),
 		"RABBITMQ_DIST_PORT="+strconv.Itoa(n.distPort),
 		"RABBITMQ_MNESIA_BASE="+n.dataDir(),
@@ -75,7 +76,7 @@ func (c *Cluster) nodeEnv(n *node) []string {
 		"RABBITMQ_PID_FILE="+n.pidFile(),
 		"RABBITMQ_ENABLED_PLUGINS_FILE="+filepath.Join(c.dir, "enabled_plugins"),
 		"RABBITMQ_CONFIG_FILE="+filepath.Join(n.dir, "rabbitmq.conf"),
-		"RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}",
+		"RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-start_epmd false -kernel inet_dist_use_interface {"+strings.ReplaceAll(n.ip, ".", ",")+"}",
 	)
 }
 
@@ -86,8 +87,8 @@ func (c *Cluster) writeNodeFiles(n *node) error {
 			return err
 		}
 	}
-	conf := fmt.Sprintf("loopback_users = none\nlisteners.tcp.1 = 127.0.0.1:%d\nnet_ticktime = %d\n",
-		n.amqpPort, c.opts.NetTicktime)
+	conf := fmt.Sprintf("loopback_users = none\nlisteners.tcp.1 = %s:%d\nnet_ticktime = %d\ncluster_partition_handling = %s\n",
+		n.ip, n.amqpPort, c.opts.NetTicktime, c.opts.PartitionHandling)
 	return os.WriteFile(filepath.Join(n.dir, "rabbitmq.conf"), []byte(conf), 0o644)
 }
 
@@ -103,7 +104,8 @@ func (c *Cluster) startProcess(ctx context.Context, n *node) error {
 		return err
 	}
 	defer out.Close()
-	cmd := exec.Command(c.tools.server)
+	argv := c.inNodeNS(n.erl, []string{c.tools.server})
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = c.nodeEnv(n), n.dir, out, out
 	script, err := startChild(cmd)
 	if err != nil {

@@ -3,6 +3,8 @@ package rabbitmq
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/brokerbench/brokerbench/drivers"
 )
@@ -28,12 +30,25 @@ type Options struct {
 	Server string `yaml:"server"`
 	// KeepDirs keeps the cluster directory (data and logs) after Close.
 	KeepDirs bool `yaml:"keep_dirs"`
+	// NetNS puts every node in a network namespace of its own, with an
+	// address on a private subnet (compose/netns), so that network faults
+	// (isolate, partition, ...) can cut traffic between nodes. Needs root,
+	// iproute2 and iptables. Ports are then RabbitMQ's defaults on each
+	// node's address (AMQP 5672, distribution 25672, epmd 4369) and
+	// BasePort must be 0.
+	NetNS bool `yaml:"netns"`
+	// PartitionHandling is RabbitMQ's cluster_partition_handling:
+	// "ignore" (RabbitMQ's default), "pause_minority" or "autoheal".
+	PartitionHandling string `yaml:"partition_handling"`
 }
+
+// PartitionHandlings lists the allowed partition_handling values.
+var PartitionHandlings = []string{"ignore", "pause_minority", "autoheal"}
 
 // DefaultOptions returns the defaults: free ports, net_ticktime 60, the
 // Debian package's start script, directories removed on Close.
 func DefaultOptions() *Options {
-	return &Options{NetTicktime: 60, Server: DefaultServer}
+	return &Options{NetTicktime: 60, Server: DefaultServer, PartitionHandling: "ignore"}
 }
 
 var _ drivers.Options = (*Options)(nil)
@@ -50,6 +65,12 @@ func (o *Options) Validate() []drivers.OptionError {
 	}
 	if o.NetTicktime < 1 || o.NetTicktime > 3600 {
 		bad("net_ticktime", "must be in [1, 3600] seconds, got %d", o.NetTicktime)
+	}
+	if !slices.Contains(PartitionHandlings, o.PartitionHandling) {
+		bad("partition_handling", "unknown value %q (allowed: %s)", o.PartitionHandling, strings.Join(PartitionHandlings, ", "))
+	}
+	if o.NetNS && o.BasePort != 0 {
+		bad("base_port", "must be 0 with netns: true (each node then uses RabbitMQ's default ports on its own address), got %d", o.BasePort)
 	}
 	if o.Server == "" {
 		bad("server", "must not be empty (default %s)", DefaultServer)

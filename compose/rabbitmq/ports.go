@@ -42,6 +42,16 @@ func planPorts(base, nodes int) (portPlan, error) {
 	return p, nil
 }
 
+// nsPorts is the ports of a cluster in namespaces: every node uses the
+// defaults on its own address.
+func nsPorts(nodes int) portPlan {
+	p := portPlan{epmd: nsEpmdPort, amqp: make([]int, nodes), dist: make([]int, nodes)}
+	for i := range nodes {
+		p.amqp[i], p.dist[i] = nsAMQPPort, nsDistPort
+	}
+	return p
+}
+
 // freePorts asks the kernel for n distinct free ports on 127.0.0.1. The
 // ports are released before they are used, so another process may take one
 // in between; a node then fails to start with a clear error.

@@ -10,16 +10,22 @@ import (
 
 // watchdogScript keeps a list of pids and SIGKILLs them when its stdin
 // reaches EOF without a "quit" first: the Go process that started the
-// cluster died without closing it.
-const watchdogScript = `pids=""
+// cluster died without closing it. Then it deletes the network
+// namespaces it was told of (which takes their links and rules along).
+const watchdogScript = `pids=""; nss=""
 while read -r cmd arg; do
   case "$cmd" in
     add) pids="$pids $arg" ;;
     del) n=""; for p in $pids; do [ "$p" = "$arg" ] || n="$n $p"; done; pids="$n" ;;
+    netns) nss="$nss $arg" ;;
     quit) exit 0 ;;
   esac
 done
 for p in $pids; do kill -9 "$p" 2>/dev/null; done
+for ns in $nss; do
+  for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$ns" 2>/dev/null
+done
 `
 
 // watchdog is the cluster's dead-man switch. Safe for concurrent use.
@@ -50,6 +56,16 @@ func (w *watchdog) send(cmd string, pid int) {
 	defer w.mu.Unlock()
 	if !w.close {
 		fmt.Fprintf(w.in, "%s %d\n", cmd, pid)
+	}
+}
+
+// undo asks the watchdog to remove a network namespace (what = "netns")
+// if this process dies.
+func (w *watchdog) undo(what, name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.close {
+		fmt.Fprintf(w.in, "%s %s\n", what, name)
 	}
 }
 
