@@ -250,6 +250,7 @@ func (r *run) startCluster(ctx context.Context) error {
 		return err
 	}
 	r.journal = j
+	env.Journal = j
 	cl, err := f.Start(ctx, c.Nodes, c.Options, env)
 	if err != nil {
 		return fmt.Errorf("starting the %s cluster: %w", c.Backend, err)
