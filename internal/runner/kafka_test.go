@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/brokerbench/brokerbench/compose"
+	"github.com/brokerbench/brokerbench/compose/netns"
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
@@ -87,6 +89,26 @@ func assertCleanEnd(t *testing.T, dir string) {
 	}
 	if left := processesUnder(dir); len(left) > 0 {
 		t.Errorf("processes left behind: %v", left)
+	}
+	// Every machine change (namespace, link, rule) undone, and gone.
+	undone := map[string]int{}
+	for _, e := range entries {
+		if e.Change != nil && e.Op == faults.OpUndone {
+			undone[e.Change.Kind+" "+e.Change.Name+" "+e.Change.NS+" "+strings.Join(e.Change.Args, " ")]++
+		}
+	}
+	for _, e := range entries {
+		if e.Change == nil || e.Op != faults.OpChange {
+			continue
+		}
+		k := e.Change.Kind + " " + e.Change.Name + " " + e.Change.NS + " " + strings.Join(e.Change.Args, " ")
+		if undone[k] == 0 {
+			t.Errorf("machine change never undone: %+v", *e.Change)
+		}
+		undone[k]--
+		if e.Change.Kind == compose.ChangeNetns && netns.Exists(context.Background(), e.Change.Name) {
+			t.Errorf("namespace %s still exists", e.Change.Name)
+		}
 	}
 }
 
