@@ -21,10 +21,17 @@
 // and healed). The random nemesis mode is drawn at load time by package
 // scenarios and arrives here as ordinary faults.
 //
-// Not yet here (issue 5): network partitions in namespaces. Node faults on
-// clusters the harness started die with it, except a SIGSTOPped node: it
-// is resumed by HealAll, and a crashed harness's cluster processes are
-// reaped by the cluster's own Close in the next run of the tests.
+// Network faults (isolate, partition, majorities-ring, bridge,
+// one-way-drop, packet-loss; network.go) work out which node drops
+// packets from which (seeded splits, Jepsen's majorities ring) and hand
+// the rules to a cluster implementing compose.Partitioner (rabbitmq-local
+// with netns: true puts each node in a network namespace of its own;
+// compose/netns writes iptables rules there, journaled before they are
+// added). Healing removes exactly those rules.
+//
+// After a crash, `brokerbench heal` (Heal) replays the journal: it
+// resumes paused nodes, kills the cluster's processes, and undoes the
+// machine changes left (rules, the host link, namespaces).
 package faults
 
 import (

@@ -14,10 +14,12 @@ func newHealCmd() *cobra.Command {
 	var results string
 	cmd := &cobra.Command{
 		Use:   "heal [RUN_DIR...]",
-		Short: "Undo what a crashed run left behind (paused nodes, cluster processes)",
+		Short: "Undo what a crashed run left behind (paused nodes, cluster processes, namespaces, rules)",
 		Long: `Read the journal of each run directory (every change a run makes to the
 machine is journaled before it is made) and undo what a run that did not
-finish left: resume paused nodes and stop cluster processes still running.
+finish left: resume paused nodes, stop cluster processes still running,
+and remove the iptables rules, host links and network namespaces its
+cluster made (only those the journal names; never a flush).
 A process is touched only if its command line still names the run's
 cluster directory, so a recycled pid is never hit. Without RUN_DIR, every
 run under --results is looked at. Runs that ended normally need nothing.`,

@@ -55,6 +55,25 @@
 // leader pid`, vhost "/") which node hosts a queue's leader (quorum and
 // stream queues) or the queue itself (classic queues).
 //
+// # Nodes in network namespaces (netns: true)
+//
+// With netns each node runs in a network namespace of its own
+// (compose/netns: a bridge namespace, one veth per node, the host joined
+// through one more veth), with its own address on a free /24 of
+// 10.213.0.0/16 and RabbitMQ's default ports there (AMQP 5672,
+// distribution 25672, epmd 4369: one epmd per namespace). Node names are
+// rabbitN@nN; the host names nN resolve through an Erlang inetrc file in
+// the cluster directory (ERL_INETRC), so /etc/hosts is never touched. CLI
+// calls run inside the target node's namespace. Endpoints are the nodes'
+// own addresses; clients on the host reach every node whatever the
+// partition, since the drop rules match node addresses only. The cluster
+// then implements compose.Partitioner; the namespaces, the host link and
+// every rule are journaled through compose.Env.Journal, and the watchdog
+// deletes the namespaces too if this process dies. partition_handling
+// sets cluster_partition_handling (ignore, pause_minority, autoheal);
+// net_ticktime decides how soon a cut is noticed (a partition shorter than
+// it is never seen by the cluster layer).
+//
 // # Close
 //
 // Close stops every node (SIGTERM, then SIGKILL after a grace period) and
