@@ -79,7 +79,7 @@ var (
 // DefaultOptions returns the defaults documented on each field.
 func DefaultOptions() *Options {
 	return &Options{Group: "brokerbench", SendTimeout: 3 * time.Second, Retries: 2,
-		Batch:    defaultBatchOptions(),
+		Batch: defaultBatchOptions(),
 		Consumer: ConsumerOptions{Model: "clustering", Order: "concurrent", Settle: 300 * time.Millisecond,
 			RetryOptions: defaultRetryOptions()}}
 }
