@@ -15,6 +15,10 @@ const (
 	CounterBatchesSent = "batches_sent"
 	// CounterBatchMessages counts the messages in those calls.
 	CounterBatchMessages = "batch_messages"
+	// CounterBatchOnewayFailures counts oneway batch calls that returned
+	// an error; the outcomes of their messages stay unknown (SendOneway
+	// had already returned for them).
+	CounterBatchOnewayFailures = "batch_oneway_failures"
 	// CounterConsumeRetryLater counts messages a consumer answered
 	// ConsumeRetryLater (orderly: SuspendCurrentQueueAMoment), whether
 	// chosen by consumer.retry_fraction or left unacked by the Handler.
@@ -51,12 +55,14 @@ func (c *counters) snapshot() map[string]int64 {
 
 // counterNames are the counters Counters always reports (0 when they
 // never moved).
-var counterNames = []string{CounterBatchesSent, CounterBatchMessages, CounterConsumeRetryLater, CounterDLQMessages}
+var counterNames = []string{CounterBatchesSent, CounterBatchMessages, CounterBatchOnewayFailures,
+	CounterConsumeRetryLater, CounterDLQMessages}
 
 var _ drivers.Counters = (*Driver)(nil)
 
 // Counters returns the driver's counters (batches_sent, batch_messages,
-// consume_retry_later, dlq_messages; 0 when they never moved) in a new
+// batch_oneway_failures, consume_retry_later, dlq_messages; 0 when they
+// never moved) in a new
 // map. Safe to call at any time; the harness calls it after every
 // producer and consumer closed.
 func (d *Driver) Counters() map[string]int64 {
