@@ -7,12 +7,15 @@ import (
 
 // Broadcasting consumers keep their offsets in local files, not on the
 // broker: client v2.1.2 writes them to
-// <dir>/<client ip>@<instance>/<group>/offset.json, where dir is the
+// <dir>/<group>/<client ip>@<instance>/offset.json (its call swaps the
+// arguments of NewLocalFileOffsetStore, so the group comes first), where
+// dir is the
 // environment variable rocketmq.client.localOffsetStoreDir or else
 // $HOME/.rocketmq_client_go, both read once when the client package is
 // initialised. The driver gives every consumer an instance name unique
 // to the process (pid and a sequence number), so such a file is never
-// read again; the consumer removes its directory when it closes.
+// read again; the consumer removes its directory (and the group's, once
+// empty) when it closes.
 
 // offsetStoreEnv is the variable the client reads its offset directory
 // from.
@@ -34,8 +37,9 @@ func (c *Consumer) removeOffsets() {
 	if c.offsets == "" {
 		return
 	}
-	dirs, _ := filepath.Glob(filepath.Join(localOffsetDir(), "*@"+c.offsets))
+	dirs, _ := filepath.Glob(filepath.Join(localOffsetDir(), "*", "*@"+c.offsets))
 	for _, dir := range dirs {
 		_ = os.RemoveAll(dir)
+		_ = os.Remove(filepath.Dir(dir)) // only if no other instance's is left
 	}
 }
