@@ -246,3 +246,30 @@ func contains(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// TestOrderlyDeadLetterAgainstTestDouble: an orderly consumer retries
+// locally (SuspendCurrentQueueAMoment, about 1s each), flags the local
+// redelivery, and after max_reconsume_times sends the message to the DLQ,
+// from which it is read.
+func TestOrderlyDeadLetterAgainstTestDouble(t *testing.T) {
+	skipConsumersUnderRace(t)
+	c, o := startShortRetries(t)
+	o.Consumer.Order = "orderly"
+	o.Consumer.RetryFraction, o.Consumer.RetryExhaust, o.Consumer.MaxReconsumeTimes = 1, true, 1
+	d := openDriver(t, o)
+	defer d.Close()
+	const topic, group, n = "orderly-dead-letters", "g-odlq", 4
+	setupTopic(t, d, topic, 2)
+	l := consume(t, d, topic, group, 0)
+	sendSync(t, d, topic, n)
+	waitUntil(t, 30*time.Second, func() bool { return d.(*Driver).Counters()[CounterDLQMessages] >= n })
+	checkSeqs(t, l, n)
+	for seq, flags := range l.snapshot() {
+		if len(flags) < 3 || flags[0] || !flags[1] || !flags[len(flags)-1] {
+			t.Errorf("seq %d: deliveries (redelivered flags) %v, want a first, a local retry, the dead letter", seq, flags)
+		}
+	}
+	if got := c.Broker(0).DeadLetters(group); got != n {
+		t.Errorf("broker holds %d dead letters, want %d", got, n)
+	}
+}
