@@ -14,8 +14,8 @@ import (
 // $HOME/.rocketmq_client_go, both read once when the client package is
 // initialised. The driver gives every consumer an instance name unique
 // to the process (pid and a sequence number), so such a file is never
-// read again; the consumer removes its directory (and the group's, once
-// empty) when it closes.
+// read again; the consumer removes its directory (and the group's and
+// the base directory, when they are left empty) when it closes.
 
 // offsetStoreEnv is the variable the client reads its offset directory
 // from.
@@ -41,5 +41,8 @@ func (c *Consumer) removeOffsets() {
 	for _, dir := range dirs {
 		_ = os.RemoveAll(dir)
 		_ = os.Remove(filepath.Dir(dir)) // only if no other instance's is left
+	}
+	if len(dirs) > 0 {
+		_ = os.Remove(localOffsetDir()) // only if empty
 	}
 }
