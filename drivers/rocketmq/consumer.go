@@ -23,11 +23,16 @@ const retryTopicPrefix = "%RETRY%"
 // broker (ConsumeRetryLater, sent to the group's retry topic; orderly:
 // SuspendCurrentQueueAMoment, retried locally) and delivered again with
 // Redelivered set. An Ack called after the Handler returned does nothing.
+// A message picked by consumer.retry_fraction is given back the same way
+// although the Handler saw and acked it (retry.go); with read_dlq the
+// consumer also reads the group's dead-letter topic (dlq.go).
 type Consumer struct {
 	d       *Driver
 	pc      rocketmq.PushConsumer
 	h       drivers.Handler
 	orderly bool
+	retry   retryPicker // consume retries on purpose (retry.go)
+	offsets string      // broadcasting: the instance whose local offset files Close removes (broadcast.go)
 
 	mu     sync.Mutex // held during Handler calls
 	closed bool
@@ -46,11 +51,17 @@ func (d *Driver) NewConsumer(ctx context.Context, cfg drivers.ConsumerConfig, h 
 	if d.opts.Consumer.Model == "broadcasting" {
 		model = consumer.BroadCasting
 	}
-	c := &Consumer{d: d, h: h, orderly: d.opts.Consumer.Order == "orderly"}
+	c := &Consumer{d: d, h: h, orderly: d.opts.Consumer.Order == "orderly",
+		retry: newRetryPicker(d.seed, d.opts.Consumer.RetryOptions)}
+	inst := instance("c")
+	if model == consumer.BroadCasting {
+		c.offsets = inst
+	}
 	opts := []consumer.Option{
 		consumer.WithNsResolver(primitive.NewPassthroughResolver(d.ns)),
 		consumer.WithGroupName(cfg.Group),
-		consumer.WithInstance(instance("c")),
+		consumer.WithInstance(inst),
+		consumer.WithMaxReconsumeTimes(int32(d.opts.Consumer.MaxReconsumeTimes)),
 		consumer.WithConsumerModel(model),
 		consumer.WithConsumerOrder(c.orderly),
 		consumer.WithConsumeFromWhere(consumer.ConsumeFromFirstOffset),
@@ -71,9 +82,14 @@ func (d *Driver) NewConsumer(ctx context.Context, cfg drivers.ConsumerConfig, h 
 		_ = pc.Shutdown()
 		return nil, fmt.Errorf("rocketmq: subscribe %s: %w", cfg.Topic, err)
 	}
+	if err := c.subscribeDLQ(ctx, pc, cfg.Group); err != nil {
+		_ = pc.Shutdown()
+		return nil, err
+	}
 	if err := pc.Start(); err != nil {
 		_ = pc.Shutdown()
-		return nil, fmt.Errorf("rocketmq: start consumer: %w", err)
+		c.removeOffsets()
+		return nil, dlqStartError(cfg.Group, err)
 	}
 	c.pc = pc
 	if s := d.opts.Consumer.Settle; s > 0 {
@@ -101,11 +117,13 @@ func (c *Consumer) consume(_ context.Context, msgs ...*primitive.MessageExt) (co
 	}
 	allAcked := true
 	for _, m := range msgs {
-		if !c.deliver(m) {
+		picked := c.retry.pick(m.Body, m.ReconsumeTimes)
+		if !c.deliver(m) || picked {
 			allAcked = false
 		}
 	}
 	if !allAcked {
+		c.d.ctr.add(CounterConsumeRetryLater, int64(len(msgs)))
 		return retry, nil
 	}
 	return consumer.ConsumeSuccess, nil
@@ -149,6 +167,7 @@ func (c *Consumer) Close() error {
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
+		c.removeOffsets()
 	})
 	return c.closeErr
 }

@@ -1,7 +1,7 @@
 // Package rocketmq is the brokerbench driver for Apache RocketMQ, through
-// github.com/apache/rocketmq-client-go/v2 pinned at v2.1.2 (a first slice
-// of issue 6: plain, ordered and keyed messages; delayed, transactional and
-// batch kinds, DLQ reporting and consume-retry fractions are not done yet).
+// github.com/apache/rocketmq-client-go/v2 pinned at v2.1.2 (issue 6:
+// plain, ordered and keyed messages, batch sends, consume retries and
+// dead-letter reading; delayed and transactional kinds are not done yet).
 //
 // # Send modes
 //
@@ -44,6 +44,68 @@
 // before sends start; otherwise a queue can be read by two members for a
 // moment (duplicates RocketMQ permits).
 //
+// # Batch sends (kind batch)
+//
+// A producer of kind batch (drivers.KindBatch) groups its messages into
+// batches of batch.size (default 16) and sends each with one SendAsync or
+// SendOneWay call; a batch that does not fill is sent batch.linger
+// (default 5ms) after its first message, and Close sends what is left.
+// One open batch per topic and send mode, and with ordered: true per
+// message key: client v2.1.2 wraps a batch in a message without sharding
+// key, so the driver's queue selector hashes the batch's key itself, and
+// a keyed batch lands on the queue single sends of that key use. Async:
+// every message's done is called exactly once, with the batch's outcome
+// (all fail or are unknown together) and its own offset (the batch's
+// first queue offset + its index). Oneway: an error of the batch call
+// cannot reach the SendOneway calls that already returned (their outcome
+// stays unknown); it is counted (batch_oneway_failures). Sync is refused
+// by NewProducer with errors.ErrUnsupported: a sync send would wait for a
+// batch that fills only from the same producer's later sends. Each
+// message's window slot is held from SendAsync to its done.
+//
+// # Consume retries and dead letters
+//
+// consumer.retry_fraction (0..1, default 0) makes the consumer answer
+// ConsumeRetryLater for that fraction of first deliveries although the
+// Handler saw and acked them, so the harness counts the delivery and the
+// broker redelivers it from %RETRY%<group> with reconsume times > 0,
+// which sets Delivery.Redelivered (an allowed redelivery for the
+// checker). Messages are picked by a hash of drivers.Env.Seed and the
+// envelope's producer, key and sequence number (the same messages in
+// every run with one seed). consumer.retry_exhaust fails every delivery of
+// the picked messages, so after consumer.max_reconsume_times (default 16)
+// redeliveries the broker moves them to %DLQ%<group>. With
+// consumer.read_dlq (default true, clustering only) each consumer also
+// reads that topic and hands its messages to the Handler with Redelivered
+// set (partition and offset -1), so a dead letter is not counted lost;
+// NewConsumer creates the topic (one queue, perm 6: RocketMQ 4.x brokers
+// create it write-only) on every broker of broker_addrs, and without
+// broker_addrs fails with a clear error unless it exists. Orderly
+// consumers retry locally (SuspendCurrentQueueAMoment) and send a message
+// to the DLQ after max_reconsume_times local retries. Broadcasting
+// consumers refuse retry_fraction > 0: they drop a message they ask to
+// retry.
+//
+// # Broadcasting
+//
+// With consumer.model broadcasting every consumer of a group gets every
+// message (tested with two). Client v2.1.2 keeps broadcasting offsets in
+// <dir>/<group>/<client ip>@<instance>/offset.json, dir being the
+// environment variable rocketmq.client.localOffsetStoreDir or
+// $HOME/.rocketmq_client_go, read once at package init (tests cannot
+// move it afterwards). Instance names are unique per process, so such a
+// file is never read again: each consumer removes its own directory on
+// Close. The harness's checker merges the deliveries of all consumers, so
+// with more than one broadcasting consumer it counts every further copy
+// as a duplicate.
+//
+// # Counters
+//
+// Driver.Counters (drivers.Counters) reports batches_sent, batch_messages,
+// batch_oneway_failures, consume_retry_later (messages answered
+// ConsumeRetryLater, picked or unacked) and dlq_messages (deliveries read
+// from the dead-letter topic).
+//
 // # Known client problems (v2.1.2)
 //
 //   - Goroutines: each closed producer+consumer pair leaves about 27
@@ -55,7 +117,7 @@
 //     reads it, on every consumer start; under -race the tests therefore
 //     skip push consumers (the conformance suite runs producer-side only).
 //   - Logging: rlog is set to "error" once, process-wide.
-//   - Broadcasting keeps offsets in files under ~/.rocketmq_offsets.
+//   - Broadcasting keeps offsets in local files (see Broadcasting below).
 //
 // # Tests and scenarios
 //

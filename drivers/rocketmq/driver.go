@@ -20,8 +20,9 @@ import (
 // *Options.
 var Factory = drivers.Factory{
 	Name:    "rocketmq",
-	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends, hash-ordered keys, push consumers",
+	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends, hash-ordered keys, batch sends, push consumers with consume retry and DLQ reading",
 	Options: func() drivers.Options { return DefaultOptions() },
+	Kinds:   []drivers.Kind{drivers.KindBatch},
 	Open:    open,
 }
 
@@ -43,6 +44,8 @@ func open(_ context.Context, opts drivers.Options, env drivers.Env) (drivers.Dri
 type Driver struct {
 	opts *Options
 	ns   []string
+	seed int64    // drivers.Env.Seed: picks consume retries (retry.go)
+	ctr  counters // see Counters
 
 	mu      sync.Mutex
 	brokers []string // broker names by ordinal
@@ -69,7 +72,7 @@ func New(o *Options, env drivers.Env) (*Driver, error) {
 		return nil, errors.New("rocketmq: no name server: set driver.options.name_servers or start a cluster")
 	}
 	quietOnce.Do(func() { rlog.SetLogLevel("error") })
-	return &Driver{opts: o, ns: slices.Clone(ns)}, nil
+	return &Driver{opts: o, ns: slices.Clone(ns), seed: env.Seed}, nil
 }
 
 func toErrs(errs []drivers.OptionError) []error {

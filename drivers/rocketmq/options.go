@@ -40,6 +40,8 @@ type Options struct {
 	// key (a key always maps to the same queue) instead of round robin.
 	// Unkeyed messages go to a random queue.
 	Ordered bool `yaml:"ordered"`
+	// Batch configures producers of kind batch (batch_options.go).
+	Batch BatchOptions `yaml:"batch"`
 	// Consumer configures push consumers.
 	Consumer ConsumerOptions `yaml:"consumer"`
 	// StandIn labels results when the name server is not Apache RocketMQ
@@ -61,6 +63,9 @@ type ConsumerOptions struct {
 	// harness starts sending; default 300ms, 0 disables. Messages sent
 	// while a rebalance moves a queue can be delivered to both members.
 	Settle time.Duration `yaml:"settle"`
+	// RetryOptions: consume retries and the dead-letter topic
+	// (retry_options.go).
+	RetryOptions `yaml:",inline"`
 }
 
 // Redaction replaces secrets in Redacted options.
@@ -74,7 +79,9 @@ var (
 // DefaultOptions returns the defaults documented on each field.
 func DefaultOptions() *Options {
 	return &Options{Group: "brokerbench", SendTimeout: 3 * time.Second, Retries: 2,
-		Consumer: ConsumerOptions{Model: "clustering", Order: "concurrent", Settle: 300 * time.Millisecond}}
+		Batch: defaultBatchOptions(),
+		Consumer: ConsumerOptions{Model: "clustering", Order: "concurrent", Settle: 300 * time.Millisecond,
+			RetryOptions: defaultRetryOptions()}}
 }
 
 var (
@@ -119,6 +126,8 @@ func (o *Options) Validate() []drivers.OptionError {
 	if o.Consumer.Settle < 0 {
 		bad("consumer.settle", "must be >= 0, got %v", o.Consumer.Settle)
 	}
+	errs = append(errs, o.Batch.validate()...)
+	errs = append(errs, o.Consumer.RetryOptions.validate(o.Consumer.Model)...)
 	return errs
 }
 

@@ -25,6 +25,7 @@ type Producer struct {
 	d       *Driver
 	p       rocketmq.Producer
 	window  chan struct{} // async: one token per send in flight
+	batch   *batcher      // kind batch only (batch.go)
 	pending sync.WaitGroup
 
 	lastOneway atomic.Int64 // unix ns of the last oneway send
@@ -44,6 +45,10 @@ const onewayLinger = 200 * time.Millisecond
 // NewProducer starts a producer of the options' group with its own client
 // instance.
 func (d *Driver) NewProducer(_ context.Context, cfg drivers.ProducerConfig) (drivers.Producer, error) {
+	bt, err := d.newBatcher(cfg)
+	if err != nil {
+		return nil, err
+	}
 	opts := []producer.Option{
 		producer.WithNsResolver(primitive.NewPassthroughResolver(d.ns)),
 		producer.WithGroupName(d.opts.Group),
@@ -51,7 +56,9 @@ func (d *Driver) NewProducer(_ context.Context, cfg drivers.ProducerConfig) (dri
 		producer.WithRetry(d.opts.Retries),
 		producer.WithSendMsgTimeout(d.opts.SendTimeout),
 	}
-	if d.opts.Ordered {
+	if d.opts.Ordered && bt != nil {
+		opts = append(opts, producer.WithQueueSelector(bt.sel))
+	} else if d.opts.Ordered {
 		opts = append(opts, producer.WithQueueSelector(producer.NewHashQueueSelector()))
 	}
 	if d.opts.AccessKey != "" {
@@ -64,7 +71,11 @@ func (d *Driver) NewProducer(_ context.Context, cfg drivers.ProducerConfig) (dri
 	if err := p.Start(); err != nil {
 		return nil, fmt.Errorf("rocketmq: start producer: %w", err)
 	}
-	return &Producer{d: d, p: p, window: make(chan struct{}, max(cfg.Window, 1))}, nil
+	pr := &Producer{d: d, p: p, window: make(chan struct{}, max(cfg.Window, 1)), batch: bt}
+	if bt != nil {
+		bt.p = pr
+	}
+	return pr, nil
 }
 
 // message converts m, copying the payload (the client may hold it after
@@ -79,8 +90,11 @@ func message(m *drivers.Message) *primitive.Message {
 	return msg
 }
 
-// Send is a sync send (SendSync).
+// Send is a sync send (SendSync); a producer of kind batch has none.
 func (p *Producer) Send(ctx context.Context, m *drivers.Message) (drivers.Ack, error) {
+	if p.batch != nil {
+		return drivers.NoAck, drivers.Fail(errBatchSync)
+	}
 	res, err := p.p.SendSync(ctx, message(m))
 	return p.ack(res, err)
 }
@@ -113,6 +127,12 @@ func (p *Producer) SendAsync(ctx context.Context, m *drivers.Message, done func(
 		return
 	}
 	p.pending.Add(1)
+	if p.batch != nil {
+		if err := p.batch.add(m, done, false); err != nil {
+			p.complete(done, drivers.NoAck, err)
+		}
+		return
+	}
 	var once sync.Once
 	finish := func(a drivers.Ack, err error) {
 		once.Do(func() {
@@ -136,6 +156,9 @@ func (p *Producer) SendAsync(ctx context.Context, m *drivers.Message, done func(
 
 // SendOneway is a oneway send (SendOneWay): the outcome is never known.
 func (p *Producer) SendOneway(ctx context.Context, m *drivers.Message) error {
+	if p.batch != nil {
+		return p.batch.add(m, nil, true)
+	}
 	p.lastOneway.Store(time.Now().UnixNano())
 	return classify(p.p.SendOneWay(ctx, message(m)))
 }
@@ -144,6 +167,9 @@ func (p *Producer) SendOneway(ctx context.Context, m *drivers.Message) error {
 // the last oneway send), then shuts the client down.
 func (p *Producer) Close() error {
 	p.closeOnce.Do(func() {
+		if p.batch != nil {
+			p.batch.close()
+		}
 		p.pending.Wait()
 		if last := p.lastOneway.Load(); last != 0 {
 			time.Sleep(onewayLinger - time.Since(time.Unix(0, last)))

@@ -22,6 +22,7 @@ type Broker struct {
 	notify  chan struct{} // closed and replaced on every append
 	opaque  int32
 	sends   int64
+	batches int64 // batch requests (320) stored; see BatchSends
 }
 
 func newBroker(name string, cfg Config) (*Broker, error) {

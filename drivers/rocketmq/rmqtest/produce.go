@@ -2,6 +2,7 @@ package rmqtest
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,7 @@ func (b *Broker) handleSend(req *command, batch bool) *command {
 		return response(req, codeError, "rmqtest: queueId out of range")
 	}
 	resp := response(req, codeSuccess, "")
+	ids := make([]string, 0, len(msgs))
 	for i, m := range msgs {
 		m.topic, m.queueID, m.sysFlag, m.born, m.reconsume = topicName, qid, sysFlag, born, reconsume
 		if !batch {
@@ -53,8 +55,14 @@ func (b *Broker) handleSend(req *command, batch bool) *command {
 		if i == 0 {
 			resp.ExtFields["queueOffset"] = strconv.FormatInt(m.queueOff, 10)
 		}
-		resp.ExtFields["msgId"] = offsetMsgID(b.addr, m.commitOff)
+		ids = append(ids, offsetMsgID(b.addr, m.commitOff))
 	}
+	if batch {
+		b.batches++
+	}
+	// A batch's answer lists every message's id, comma-separated, as a
+	// broker's does.
+	resp.ExtFields["msgId"] = strings.Join(ids, ",")
 	resp.ExtFields["queueId"] = strconv.Itoa(int(qid))
 	return resp
 }
