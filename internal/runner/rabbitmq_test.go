@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
 	"github.com/brokerbench/brokerbench/compose/netns"
+	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
