@@ -23,6 +23,9 @@ func writeFaults(w *errWriter, s *summary.Summary) {
 			w.printf("  → node %s", f.Node)
 		}
 		w.printf("\n")
+		if f.Detail != "" {
+			w.printf("      %s\n", f.Detail)
+		}
 		if f.Error != "" {
 			w.printf("      did not start: %s\n", f.Error)
 			continue

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 
+	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
 
@@ -28,7 +29,7 @@ func faultRows(stats []summary.FaultStats, checked bool) []faultRow {
 	rows := make([]faultRow, 0, len(stats))
 	for _, st := range stats {
 		row := faultRow{
-			Label: faultLabel(st.Record), Spec: st.Spec, Active: activeText(st),
+			Label: faultLabel(st.Record), Spec: specText(st.Record), Active: activeText(st),
 			Error: st.Error, HealError: st.HealError,
 			FirstAck: secsText(st.FirstAckAfterS), SendBack: secsText(st.SendRateBackS), AckBack: secsText(st.AckRateBackS),
 			Anomalies: anomaliesText(st.Anomalies),
@@ -57,4 +58,12 @@ func activeText(st summary.FaultStats) string {
 		return fmt.Sprintf("at %.2fs (instant)", st.Start)
 	}
 	return fmt.Sprintf("%.2fs → %.2fs", st.Start, st.End)
+}
+
+// specText is a fault's spec, with a network fault's split after it.
+func specText(r faults.Record) string {
+	if r.Detail == "" {
+		return r.Spec
+	}
+	return r.Spec + " — " + r.Detail
 }
