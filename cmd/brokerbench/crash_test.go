@@ -185,3 +185,58 @@ func pidsMatching(subs ...string) []int {
 	}
 	return out
 }
+
+// TestSIGTERMMidPartitionHeals sends SIGTERM to a harness in the middle of
+// a partition: the run must heal the fault, stop its cluster, remove its
+// namespaces and write its results (the journal ends closed), and exit.
+func TestSIGTERMMidPartitionHeals(t *testing.T) {
+	needFaultMachine(t)
+	results := t.TempDir()
+	args := []string{"run", "rabbitmq-quorum-partition", "--results", results, "--quiet",
+		"--set", "workload.warmup=1s", "--set", "workload.duration=40s",
+		"--set", "faults.0.at=3s", "--set", "faults.0.for=60s"}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(args, "\n"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	defer func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}()
+	dir := waitFaultStarted(t, results, exited, &out)
+	time.Sleep(time.Second)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the harness did not exit within 2 minutes of SIGTERM:\n%s", out.String())
+	}
+	entries, _ := faults.ReadJournal(dir)
+	if len(entries) == 0 || entries[len(entries)-1].Op != faults.OpClosed {
+		t.Fatalf("journal does not end closed:\n%+v\n%s", entries, out.String())
+	}
+	healed := false
+	for _, e := range entries {
+		healed = healed || e.Op == faults.OpFaultHeal
+		if e.Op == faults.OpChange && e.Change.Kind == compose.ChangeNetns && netns.Exists(context.Background(), e.Change.Name) {
+			t.Errorf("namespace %s left after SIGTERM", e.Change.Name)
+		}
+	}
+	if !healed {
+		t.Error("no fault-heal in the journal")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "summary.json")); err != nil {
+		t.Errorf("no summary after SIGTERM: %v", err)
+	}
+	if left := pidsMatching(dir); len(left) > 0 {
+		t.Errorf("processes left: %v", left)
+	}
+	if code, stdout, _ := runCLI(t, "heal", dir); code != 0 || !strings.Contains(stdout, "heal: 0 action(s)") {
+		t.Errorf("heal after a clean stop: exit %d: %s", code, stdout)
+	}
+}
