@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/rocketmq-client-go/v2/admin"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
-	"github.com/apache/rocketmq-client-go/v2/rlog"
 
 	"github.com/brokerbench/brokerbench/drivers"
 )
@@ -20,8 +19,9 @@ import (
 // *Options.
 var Factory = drivers.Factory{
 	Name:    "rocketmq",
-	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends, hash-ordered keys, push consumers",
+	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends, hash-ordered keys, delayed and transactional messages, push consumers",
 	Options: func() drivers.Options { return DefaultOptions() },
+	Kinds:   kinds,
 	Open:    open,
 }
 
@@ -43,6 +43,8 @@ func open(_ context.Context, opts drivers.Options, env drivers.Env) (drivers.Dri
 type Driver struct {
 	opts *Options
 	ns   []string
+	seed int64      // drivers.Env.Seed: decides transaction outcomes
+	tx   txCounters // transactional producers' counters
 
 	mu      sync.Mutex
 	brokers []string // broker names by ordinal
@@ -68,8 +70,8 @@ func New(o *Options, env drivers.Env) (*Driver, error) {
 	if len(ns) == 0 {
 		return nil, errors.New("rocketmq: no name server: set driver.options.name_servers or start a cluster")
 	}
-	quietOnce.Do(func() { rlog.SetLogLevel("error") })
-	return &Driver{opts: o, ns: slices.Clone(ns)}, nil
+	quietOnce.Do(quietClientLog)
+	return &Driver{opts: o, ns: slices.Clone(ns), seed: env.Seed}, nil
 }
 
 func toErrs(errs []drivers.OptionError) []error {
