@@ -43,8 +43,8 @@ func open(_ context.Context, opts drivers.Options, env drivers.Env) (drivers.Dri
 type Driver struct {
 	opts *Options
 	ns   []string
-	seed int64      // drivers.Env.Seed: decides transaction outcomes
-	tx   txCounters // transactional producers' counters
+	seed int64   // drivers.Env.Seed: decides transaction outcomes
+	tx   txState // transactional producers' counters and waits
 
 	mu      sync.Mutex
 	brokers []string // broker names by ordinal

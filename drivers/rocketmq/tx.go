@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"sync/atomic"
+	"time"
 
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 
@@ -26,11 +26,19 @@ type TransactionOptions struct {
 	// CheckCommit is the fraction of unknown messages whose check-back is
 	// answered with commit (the rest: rollback); in [0,1], default 0.5.
 	CheckCommit float64 `yaml:"check_commit"`
+	// CheckWait bounds how long a transactional producer's Close waits for
+	// the check-back of every message it left unknown: a broker checks
+	// back only while a producer of the group is connected, first after
+	// its transactionTimeOut (RocketMQ: 6s) and then every
+	// transactionCheckInterval (60s), so closing at once would leave them
+	// unresolved. Default 90s; 0 closes at once. Messages still unchecked
+	// are counted in tx_unchecked_at_close.
+	CheckWait time.Duration `yaml:"check_wait"`
 }
 
 // DefaultTransactionOptions returns the defaults documented on each field.
 func DefaultTransactionOptions() TransactionOptions {
-	return TransactionOptions{Commit: 0.8, Rollback: 0.1, Unknown: 0.1, CheckCommit: 0.5}
+	return TransactionOptions{Commit: 0.8, Rollback: 0.1, Unknown: 0.1, CheckCommit: 0.5, CheckWait: 90 * time.Second}
 }
 
 // txGroupSuffix makes the producer group of transactional producers
@@ -49,6 +57,9 @@ func (t TransactionOptions) validate() []drivers.OptionError {
 		if math.IsNaN(f.v) || f.v < 0 || f.v > 1 {
 			errs = append(errs, drivers.OptionError{Field: "transaction." + f.name, Msg: fmt.Sprintf("must be a fraction in [0,1], got %v", f.v)})
 		}
+	}
+	if t.CheckWait < 0 {
+		errs = append(errs, drivers.OptionError{Field: "transaction.check_wait", Msg: fmt.Sprintf("must be >= 0, got %v", t.CheckWait)})
 	}
 	if sum := t.Commit + t.Rollback + t.Unknown; len(errs) == 0 && math.Abs(sum-1) > 1e-9 {
 		errs = append(errs, drivers.OptionError{Field: "transaction",
@@ -129,60 +140,3 @@ func mix64(x uint64) uint64 {
 
 // unit maps x to [0,1).
 func unit(x uint64) float64 { return float64(x>>11) / (1 << 53) }
-
-// txCounters count transaction events for Driver.Counters; safe for
-// concurrent use.
-type txCounters struct {
-	used                               atomic.Bool // a transactional producer was opened
-	commit, rollback, unknown          atomic.Int64
-	checkbackCommit, checkbackRollback atomic.Int64
-}
-
-// add puts the counters into out once a transactional producer was
-// opened: tx_commit, tx_rollback, tx_unknown (local transaction states
-// returned) and tx_checkback_commit, tx_checkback_rollback (check-back
-// answers given).
-func (c *txCounters) add(out map[string]int64) {
-	if !c.used.Load() {
-		return
-	}
-	out["tx_commit"] = c.commit.Load()
-	out["tx_rollback"] = c.rollback.Load()
-	out["tx_unknown"] = c.unknown.Load()
-	out["tx_checkback_commit"] = c.checkbackCommit.Load()
-	out["tx_checkback_rollback"] = c.checkbackRollback.Load()
-}
-
-// txListener is the client's TransactionListener for one driver: it
-// returns and counts each message's decided local state, and answers
-// check-backs with the decided final state. The client calls it from the
-// sending goroutine (ExecuteLocalTransaction) and from its check-back
-// goroutine (CheckLocalTransaction).
-type txListener struct{ d *Driver }
-
-// ExecuteLocalTransaction returns the message's decided local state.
-func (l txListener) ExecuteLocalTransaction(m *primitive.Message) primitive.LocalTransactionState {
-	s := l.d.decide(m.Body).local
-	switch s {
-	case primitive.CommitMessageState:
-		l.d.tx.commit.Add(1)
-	case primitive.RollbackMessageState:
-		l.d.tx.rollback.Add(1)
-	default:
-		l.d.tx.unknown.Add(1)
-	}
-	return s
-}
-
-// CheckLocalTransaction answers a check-back with the message's final
-// state: the check-back answer for an unknown one, and the local state
-// again for one whose END_TRANSACTION the broker never got.
-func (l txListener) CheckLocalTransaction(m *primitive.MessageExt) primitive.LocalTransactionState {
-	s := l.d.decide(m.Body).final()
-	if s == primitive.CommitMessageState {
-		l.d.tx.checkbackCommit.Add(1)
-	} else {
-		l.d.tx.checkbackRollback.Add(1)
-	}
-	return s
-}

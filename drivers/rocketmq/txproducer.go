@@ -5,12 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	rocketmq "github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 
 	"github.com/brokerbench/brokerbench/drivers"
 )
+
+// txAnswerLinger is how long Close waits after the last awaited
+// check-back was answered before it shuts the client down.
+const txAnswerLinger = 200 * time.Millisecond
 
 // TxProducer sends transactional messages (drivers.KindTransactional)
 // through the client's TransactionProducer, in group Options.Group+"-tx".
@@ -36,15 +41,17 @@ func (d *Driver) newTxProducer(cfg drivers.ProducerConfig) (drivers.Producer, er
 		return nil, fmt.Errorf("rocketmq: transactional messages cannot be sent oneway "+
 			"(client v2.1.2 has only the synchronous SendMessageInTransaction; use sync or async): %w", errors.ErrUnsupported)
 	}
-	tp, err := rocketmq.NewTransactionProducer(txListener{d}, d.producerOptions(d.opts.Group+txGroupSuffix)...)
+	p := &TxProducer{d: d, window: make(chan struct{}, max(cfg.Window, 1))}
+	tp, err := rocketmq.NewTransactionProducer(txListener{d, p}, d.producerOptions(d.opts.Group+txGroupSuffix)...)
 	if err != nil {
 		return nil, fmt.Errorf("rocketmq: new transaction producer: %w", err)
 	}
 	if err := tp.Start(); err != nil {
 		return nil, fmt.Errorf("rocketmq: start transaction producer: %w", err)
 	}
+	p.tp = tp
 	d.tx.used.Store(true)
-	return &TxProducer{d: d, tp: tp, window: make(chan struct{}, max(cfg.Window, 1))}, nil
+	return p, nil
 }
 
 // Send sends m in a transaction and returns its final outcome: the ack
@@ -117,12 +124,19 @@ func (p *TxProducer) SendOneway(context.Context, *drivers.Message) error {
 	return fmt.Errorf("rocketmq: transactional messages cannot be sent oneway: %w", errors.ErrUnsupported)
 }
 
-// Close waits for every async send's done, then shuts the client down.
-// The client's check-back goroutine keeps running (client v2.1.2 never
-// stops it).
+// Close waits for every async send's done and (up to
+// TransactionOptions.CheckWait) for the check-back of every message it
+// left unknown, then txAnswerLinger for the last answer to leave, then
+// shuts the client down. The client's check-back goroutine keeps running
+// (client v2.1.2 never stops it).
 func (p *TxProducer) Close() error {
 	p.closeOnce.Do(func() {
 		p.pending.Wait()
+		if p.d.tx.waitChecked(p, p.d.opts.Transaction.CheckWait) {
+			// The client sends a check-back's answer (oneway) after the
+			// listener returned; give it time to reach the broker.
+			time.Sleep(txAnswerLinger)
+		}
 		p.closeErr = p.tp.Shutdown()
 	})
 	return p.closeErr

@@ -14,6 +14,10 @@ import (
 	"github.com/apache/rocketmq-client-go/v2/rlog"
 )
 
+// txRaceNote explains why check-backs do not run under -race.
+const txRaceNote = "check-backs skipped under -race: rocketmq-client-go v2.1.2 reads rmqClient.close without " +
+	"synchronization when it sends a check-back's answer while Shutdown writes it; run without -race to cover them"
+
 // bodyListener decides by the message body's prefix: "commit", "rollback",
 // or "unknown-commit"/"unknown-rollback" (unknown locally, the check-back
 // answers the rest of the name). It records every check-back body.
@@ -66,6 +70,10 @@ func TestTransactionsEndAndCheckBack(t *testing.T) {
 	}
 	defer func() { _ = p.Shutdown() }()
 	kinds := []string{"commit", "rollback", "unknown-commit", "unknown-rollback"}
+	if raceEnabled {
+		t.Log(txRaceNote)
+		kinds = []string{"commit", "rollback", "commit", "rollback"}
+	}
 	for i := range 8 {
 		body := fmt.Sprintf("%s-%d", kinds[i%4], i)
 		res, err := p.SendMessageInTransaction(context.Background(), primitive.NewMessage("tx", []byte(body)))
@@ -80,8 +88,12 @@ func TestTransactionsEndAndCheckBack(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	s := b.TxStats()
-	if s.Half != 8 || s.Committed != 4 || s.RolledBack != 4 || s.FromCheck != 4 || s.Pending != 0 || s.Checks < 4 {
-		t.Errorf("tx stats %+v, want 8 half, 4 committed (2 from checks), 4 rolled back (2 from checks)", s)
+	fromCheck := int64(4)
+	if raceEnabled {
+		fromCheck = 0
+	}
+	if s.Half != 8 || s.Committed != 4 || s.RolledBack != 4 || s.FromCheck != fromCheck || s.Pending != 0 || s.Checks < fromCheck {
+		t.Errorf("tx stats %+v, want 8 half, 4 committed, 4 rolled back, %d of them from checks", s, fromCheck)
 	}
 	var bodies []string
 	for _, m := range messagesOf(b, "tx") {
@@ -118,6 +130,9 @@ func messagesOf(b *Broker, topic string) []*message {
 // TestTransactionCheckMaxDiscards: a half message whose producer never
 // resolves it is discarded after TxCheckMax checks.
 func TestTransactionCheckMaxDiscards(t *testing.T) {
+	if raceEnabled {
+		t.Skip(txRaceNote)
+	}
 	rlog.SetLogLevel("error")
 	c, err := Start(Config{TxCheckInterval: 40 * time.Millisecond, TxCheckMax: 2})
 	if err != nil {
