@@ -54,9 +54,21 @@ func (o *Options) validateDelay() []drivers.OptionError {
 func levelList(levels []time.Duration) string {
 	parts := make([]string, len(levels))
 	for i, d := range levels {
-		parts[i] = fmt.Sprintf("%d=%v", i+1, d)
+		parts[i] = fmt.Sprintf("%d=%s", i+1, shortDuration(d))
 	}
 	return strings.Join(parts, " ")
+}
+
+// shortDuration spells d without trailing zero units (1m, 2h, 1m30s).
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // withDelay marks msg with delay level lvl (0: not delayed): RocketMQ's
