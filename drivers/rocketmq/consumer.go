@@ -141,6 +141,7 @@ func (c *Consumer) deliver(m *primitive.MessageExt) bool {
 		Offset:      m.QueueOffset,
 		Payload:     m.Body,
 		Redelivered: m.ReconsumeTimes > 0,
+		Delay:       c.d.deliveryDelay(m),
 		Ack: func() error {
 			if !called.Load() {
 				acked.Store(true)

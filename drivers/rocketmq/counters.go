@@ -60,15 +60,19 @@ var counterNames = []string{CounterBatchesSent, CounterBatchMessages, CounterBat
 
 var _ drivers.Counters = (*Driver)(nil)
 
-// Counters returns the driver's counters (batches_sent, batch_messages,
-// batch_oneway_failures, consume_retry_later, dlq_messages; 0 when they
-// never moved) in a new
-// map. Safe to call at any time; the harness calls it after every
-// producer and consumer closed.
+// Counters returns the driver's counters in a new map: batches_sent,
+// batch_messages, batch_oneway_failures, consume_retry_later and
+// dlq_messages (0 when they never moved), and, once a transactional
+// producer was opened, tx_commit, tx_rollback and tx_unknown (local
+// transaction states returned, one per half message the broker accepted),
+// tx_checkback_commit and tx_checkback_rollback (check-back answers
+// given) and tx_unchecked_at_close. Safe to call at any time; the harness
+// calls it after every producer and consumer closed.
 func (d *Driver) Counters() map[string]int64 {
 	out := d.ctr.snapshot()
 	for _, n := range counterNames {
 		out[n] += 0
 	}
+	d.tx.add(out)
 	return out
 }

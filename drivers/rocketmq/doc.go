@@ -1,7 +1,7 @@
 // Package rocketmq is the brokerbench driver for Apache RocketMQ, through
-// github.com/apache/rocketmq-client-go/v2 pinned at v2.1.2 (issue 6:
-// plain, ordered and keyed messages, batch sends, consume retries and
-// dead-letter reading; delayed and transactional kinds are not done yet).
+// github.com/apache/rocketmq-client-go/v2 pinned at v2.1.2: plain, ordered,
+// keyed, delayed, transactional and batch messages, consume retries and
+// dead-letter reading.
 //
 // # Send modes
 //
@@ -31,6 +31,45 @@
 // broker name the driver saw is n*QueueStride+q (with one broker: q);
 // deliveries use the same mapping. Deliveries read from a retry topic
 // have partition and offset -1.
+//
+// # Message kinds
+//
+// Factory.Kinds lists ordered, delayed and transactional besides plain.
+//
+//   - ordered: as the option ordered: true (hash queue selector by key).
+//   - delayed: every message carries delay level Options.DelayLevel
+//     (RocketMQ's DELAY property; 1..18 = 1s 5s 10s 30s 1m 2m 3m 4m 5m 6m
+//     7m 8m 9m 10m 20m 30m 1h 2h by default), in all three send modes. The
+//     broker parks it in SCHEDULE_TOPIC_XXXX and stores it in its queue
+//     when due, so acks have offset -1. The broker removes DELAY on that
+//     move, so the producer also sets the user property
+//     BROKERBENCH_DELAY_LEVEL; consumers read the level (DELAY, else that
+//     property; none: Delay 0) and report Delivery.Delay from
+//     Options.DelayLevels, which must be the broker's messageDelayLevel
+//     table (the driver never delays anything itself).
+//   - transactional: a TxProducer (client TransactionProducer, group
+//     Options.Group+"-tx" so check-backs never reach a plain producer).
+//     Each message's fate is decided from a hash of the run seed and its
+//     envelope's producer and sequence number (the whole body if it is no
+//     envelope): local state commit, rollback or unknown by the
+//     transaction.commit/rollback/unknown fractions, and for unknown the
+//     check-back answer (commit with fraction transaction.check_commit).
+//     The check-back finds the same decision from the message alone. A
+//     send whose final state is commit returns its ack (the real queue's
+//     partition, offset -1; for an unknown message the broker makes it
+//     visible only after the check-back), rollback returns drivers.Fail;
+//     an error before the half message was accepted is classified as for
+//     plain sends, and a half message stored without SEND_OK has an
+//     unknown outcome. Sync calls SendMessageInTransaction (the only
+//     transactional send of client v2.1.2); async runs it on goroutines,
+//     at most ProducerConfig.Window at a time, done called exactly once;
+//     oneway is refused by NewProducer with errors.ErrUnsupported. Close
+//     waits up to transaction.check_wait (90s: RocketMQ checks back after
+//     6s and then every 60s, and only while a producer of the group is
+//     connected) for the check-back of every message it left unknown.
+//     Driver.Counters gives tx_commit, tx_rollback, tx_unknown (local
+//     states returned), tx_checkback_commit, tx_checkback_rollback
+//     (check-back answers given) and tx_unchecked_at_close.
 //
 // # Consumers
 //
@@ -116,7 +155,14 @@
 //     SubscriptionData.SubVersion while rmqClient.UpdateTopicRouteInfo
 //     reads it, on every consumer start; under -race the tests therefore
 //     skip push consumers (the conformance suite runs producer-side only).
-//   - Logging: rlog is set to "error" once, process-wide.
+//   - Logging: the client's process-wide logger (rlog) is replaced once
+//     by one that prints only errors to the standard logger, without the
+//     "executeLocalTransaction but state unexpected" error the client logs
+//     for every transaction that does not commit at once.
+//   - Transactions: the client's check-back goroutine is never stopped,
+//     and answering a check-back reads rmqClient.close without
+//     synchronization while Shutdown writes it; under -race the tests
+//     therefore leave no transaction unknown.
 //   - Broadcasting keeps offsets in local files (see Broadcasting below).
 //
 // # Tests and scenarios

@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/rocketmq-client-go/v2/admin"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
-	"github.com/apache/rocketmq-client-go/v2/rlog"
 
 	"github.com/brokerbench/brokerbench/drivers"
 )
@@ -20,9 +19,9 @@ import (
 // *Options.
 var Factory = drivers.Factory{
 	Name:    "rocketmq",
-	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends, hash-ordered keys, batch sends, push consumers with consume retry and DLQ reading",
+	Summary: "Apache RocketMQ through rocketmq-client-go v2.1.2: sync, async and oneway sends; ordered, delayed, transactional and batch messages; push consumers with consume retry and DLQ reading",
 	Options: func() drivers.Options { return DefaultOptions() },
-	Kinds:   []drivers.Kind{drivers.KindBatch},
+	Kinds:   kinds,
 	Open:    open,
 }
 
@@ -44,8 +43,9 @@ func open(_ context.Context, opts drivers.Options, env drivers.Env) (drivers.Dri
 type Driver struct {
 	opts *Options
 	ns   []string
-	seed int64    // drivers.Env.Seed: picks consume retries (retry.go)
+	seed int64    // drivers.Env.Seed: picks consume retries (retry.go), decides transaction outcomes (tx.go)
 	ctr  counters // see Counters
+	tx   txState  // transactional producers' counters and waits
 
 	mu      sync.Mutex
 	brokers []string // broker names by ordinal
@@ -71,7 +71,7 @@ func New(o *Options, env drivers.Env) (*Driver, error) {
 	if len(ns) == 0 {
 		return nil, errors.New("rocketmq: no name server: set driver.options.name_servers or start a cluster")
 	}
-	quietOnce.Do(func() { rlog.SetLogLevel("error") })
+	quietOnce.Do(quietClientLog)
 	return &Driver{opts: o, ns: slices.Clone(ns), seed: env.Seed}, nil
 }
 

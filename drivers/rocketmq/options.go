@@ -42,6 +42,19 @@ type Options struct {
 	Ordered bool `yaml:"ordered"`
 	// Batch configures producers of kind batch (batch_options.go).
 	Batch BatchOptions `yaml:"batch"`
+	// DelayLevel is the RocketMQ delay level of every message of a
+	// delayed producer (drivers.KindDelayed): 1..len(DelayLevels); with
+	// the default table 1=1s 2=5s 3=10s 4=30s 5=1m 6=2m 7=3m 8=4m 9=5m
+	// 10=6m 11=7m 12=8m 13=9m 14=10m 15=20m 16=30m 17=1h 18=2h. Default 1.
+	DelayLevel int `yaml:"delay_level"`
+	// DelayLevels is the broker's delay table (its messageDelayLevel):
+	// level n waits DelayLevels[n-1]. The driver does not delay anything
+	// itself; it uses the table to report Delivery.Delay, so it must match
+	// the broker's. Default DefaultDelayLevels (RocketMQ's 18 levels).
+	DelayLevels []time.Duration `yaml:"delay_levels"`
+	// Transaction sets the outcomes of transactional messages
+	// (drivers.KindTransactional).
+	Transaction TransactionOptions `yaml:"transaction"`
 	// Consumer configures push consumers.
 	Consumer ConsumerOptions `yaml:"consumer"`
 	// StandIn labels results when the name server is not Apache RocketMQ
@@ -79,7 +92,8 @@ var (
 // DefaultOptions returns the defaults documented on each field.
 func DefaultOptions() *Options {
 	return &Options{Group: "brokerbench", SendTimeout: 3 * time.Second, Retries: 2,
-		Batch: defaultBatchOptions(),
+		Batch:      defaultBatchOptions(),
+		DelayLevel: 1, DelayLevels: DefaultDelayLevels(), Transaction: DefaultTransactionOptions(),
 		Consumer: ConsumerOptions{Model: "clustering", Order: "concurrent", Settle: 300 * time.Millisecond,
 			RetryOptions: defaultRetryOptions()}}
 }
@@ -117,6 +131,8 @@ func (o *Options) Validate() []drivers.OptionError {
 	if o.Retries < 0 {
 		bad("retries", "must be >= 0, got %d", o.Retries)
 	}
+	errs = append(errs, o.validateDelay()...)
+	errs = append(errs, o.Transaction.validate()...)
 	if !slices.Contains(modelValues, o.Consumer.Model) {
 		bad("consumer.model", "must be one of %v, got %q", modelValues, o.Consumer.Model)
 	}
@@ -136,6 +152,7 @@ func (o *Options) Redacted() drivers.Options {
 	c := *o
 	c.NameServers = slices.Clone(o.NameServers)
 	c.BrokerAddrs = slices.Clone(o.BrokerAddrs)
+	c.DelayLevels = slices.Clone(o.DelayLevels)
 	if c.AccessKey != "" {
 		c.AccessKey = Redaction
 	}

@@ -29,6 +29,7 @@ type Producer struct {
 	pending sync.WaitGroup
 
 	lastOneway atomic.Int64 // unix ns of the last oneway send
+	delayLevel int          // KindDelayed: the delay level of every message, else 0
 
 	closeOnce sync.Once
 	closeErr  error
@@ -43,26 +44,29 @@ var _ drivers.Producer = (*Producer)(nil)
 const onewayLinger = 200 * time.Millisecond
 
 // NewProducer starts a producer of the options' group with its own client
-// instance.
+// instance. Kind ordered picks queues by key as Options.Ordered does; kind
+// delayed sets Options.DelayLevel on every message; kind transactional
+// opens a TxProducer (no oneway).
 func (d *Driver) NewProducer(_ context.Context, cfg drivers.ProducerConfig) (drivers.Producer, error) {
+	delayLevel := 0
+	switch cfg.Kind.Normal() {
+	case drivers.KindPlain, drivers.KindOrdered, drivers.KindBatch:
+	case drivers.KindDelayed:
+		delayLevel = d.opts.DelayLevel
+	case drivers.KindTransactional:
+		return d.newTxProducer(cfg)
+	default:
+		return nil, fmt.Errorf("rocketmq: message kind %q not supported (allowed: %s)", cfg.Kind, kindList())
+	}
 	bt, err := d.newBatcher(cfg)
 	if err != nil {
 		return nil, err
 	}
-	opts := []producer.Option{
-		producer.WithNsResolver(primitive.NewPassthroughResolver(d.ns)),
-		producer.WithGroupName(d.opts.Group),
-		producer.WithInstanceName(instance("p")),
-		producer.WithRetry(d.opts.Retries),
-		producer.WithSendMsgTimeout(d.opts.SendTimeout),
-	}
+	opts := d.producerOptions(d.opts.Group)
 	if d.opts.Ordered && bt != nil {
 		opts = append(opts, producer.WithQueueSelector(bt.sel))
-	} else if d.opts.Ordered {
+	} else if d.opts.Ordered || cfg.Kind == drivers.KindOrdered {
 		opts = append(opts, producer.WithQueueSelector(producer.NewHashQueueSelector()))
-	}
-	if d.opts.AccessKey != "" {
-		opts = append(opts, producer.WithCredentials(d.credentials()))
 	}
 	p, err := rocketmq.NewProducer(opts...)
 	if err != nil {
@@ -71,11 +75,26 @@ func (d *Driver) NewProducer(_ context.Context, cfg drivers.ProducerConfig) (dri
 	if err := p.Start(); err != nil {
 		return nil, fmt.Errorf("rocketmq: start producer: %w", err)
 	}
-	pr := &Producer{d: d, p: p, window: make(chan struct{}, max(cfg.Window, 1)), batch: bt}
+	pr := &Producer{d: d, p: p, window: make(chan struct{}, max(cfg.Window, 1)), batch: bt, delayLevel: delayLevel}
 	if bt != nil {
 		bt.p = pr
 	}
 	return pr, nil
+}
+
+// producerOptions are the client options every producer of group uses.
+func (d *Driver) producerOptions(group string) []producer.Option {
+	opts := []producer.Option{
+		producer.WithNsResolver(primitive.NewPassthroughResolver(d.ns)),
+		producer.WithGroupName(group),
+		producer.WithInstanceName(instance("p")),
+		producer.WithRetry(d.opts.Retries),
+		producer.WithSendMsgTimeout(d.opts.SendTimeout),
+	}
+	if d.opts.AccessKey != "" {
+		opts = append(opts, producer.WithCredentials(d.credentials()))
+	}
+	return opts
 }
 
 // message converts m, copying the payload (the client may hold it after
@@ -95,7 +114,7 @@ func (p *Producer) Send(ctx context.Context, m *drivers.Message) (drivers.Ack, e
 	if p.batch != nil {
 		return drivers.NoAck, drivers.Fail(errBatchSync)
 	}
-	res, err := p.p.SendSync(ctx, message(m))
+	res, err := p.p.SendSync(ctx, withDelay(message(m), p.delayLevel))
 	return p.ack(res, err)
 }
 
@@ -110,6 +129,11 @@ func (p *Producer) ack(res *primitive.SendResult, err error) (drivers.Ack, error
 	if res.Status != primitive.SendOK {
 		// Stored by the master, but flush or replication did not confirm.
 		return drivers.NoAck, fmt.Errorf("rocketmq: send status %d", res.Status)
+	}
+	if p.delayLevel > 0 {
+		// The offset is the message's place in the broker's schedule
+		// topic; it gets its queue offset only when it is due.
+		return drivers.Ack{Partition: p.d.partition(res.MessageQueue), Offset: -1}, nil
 	}
 	return drivers.Ack{Partition: p.d.partition(res.MessageQueue), Offset: res.QueueOffset}, nil
 }
@@ -147,7 +171,7 @@ func (p *Producer) SendAsync(ctx context.Context, m *drivers.Message, done func(
 	err := p.p.SendAsync(ctx, func(_ context.Context, res *primitive.SendResult, err error) {
 		timer.Stop()
 		finish(p.ack(res, err))
-	}, message(m))
+	}, withDelay(message(m), p.delayLevel))
 	if err != nil {
 		timer.Stop()
 		finish(drivers.NoAck, classify(err))
@@ -160,7 +184,7 @@ func (p *Producer) SendOneway(ctx context.Context, m *drivers.Message) error {
 		return p.batch.add(m, nil, true)
 	}
 	p.lastOneway.Store(time.Now().UnixNano())
-	return classify(p.p.SendOneWay(ctx, message(m)))
+	return classify(p.p.SendOneWay(ctx, withDelay(message(m), p.delayLevel)))
 }
 
 // Close waits for every async send's done (and up to onewayLinger after

@@ -15,18 +15,20 @@ type Broker struct {
 
 	mu      sync.Mutex
 	topics  map[string]*topic
-	log     []*message         // by commit offset
-	half    map[int64]*message // transaction half messages by commit offset
-	offsets map[string]int64   // group@topic@queue -> committed offset
+	log     []*message       // by commit offset
+	offsets map[string]int64 // group@topic@queue -> committed offset
 	groups  map[string]map[string]*conn
 	notify  chan struct{} // closed and replaced on every append
 	opaque  int32
 	sends   int64
 	batches int64 // batch requests (320) stored; see BatchSends
+
+	sched scheduler // delayed messages (delay.go)
+	tx    txStore   // transaction half messages (tx.go)
 }
 
 func newBroker(name string, cfg Config) (*Broker, error) {
-	b := &Broker{name: name, cfg: cfg, topics: map[string]*topic{}, half: map[int64]*message{},
+	b := &Broker{name: name, cfg: cfg, topics: map[string]*topic{},
 		offsets: map[string]int64{}, groups: map[string]map[string]*conn{}, notify: make(chan struct{})}
 	srv, err := newServer(b.handle, b.dropConn)
 	if err != nil {

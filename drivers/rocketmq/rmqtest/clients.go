@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// handleHeartbeat (34) registers the client's consumer groups on this
-// connection, creates their retry topics and tells the other members of a
+// handleHeartbeat (34) registers the client's producer and consumer groups
+// on this connection, creates their retry topics and tells the other members of a
 // group that changed to rebalance.
 func (b *Broker) handleHeartbeat(c *conn, req *command) *command {
 	var hb struct {
@@ -19,6 +19,7 @@ func (b *Broker) handleHeartbeat(c *conn, req *command) *command {
 	if err := json.Unmarshal(req.Body, &hb); err != nil {
 		return response(req, codeError, "rmqtest: bad heartbeat body: "+err.Error())
 	}
+	b.registerProducers(c, req.Body)
 	var changed []string
 	b.mu.Lock()
 	for _, cd := range hb.Consumers {
@@ -56,6 +57,7 @@ func (b *Broker) handleUnregister(req *command) *command {
 
 // dropConn forgets every registration made over a closed connection.
 func (b *Broker) dropConn(c *conn) {
+	b.dropProducerConn(c)
 	var changed []string
 	b.mu.Lock()
 	for group, g := range b.groups {

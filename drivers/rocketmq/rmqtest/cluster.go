@@ -3,6 +3,7 @@ package rmqtest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,10 +14,24 @@ type Config struct {
 	// Brokers is the number of brokers (each a master, broker id 0);
 	// default 1. Broker i is named "broker-i".
 	Brokers int
-	// RetryDelay is how long a message sent back for retry (and a delayed
-	// message of any delay level) waits before it can be pulled; default
-	// 500ms. Real RocketMQ waits 10s and more; this double shortens it.
+	// RetryDelay is how long a message sent back for retry waits before
+	// it can be pulled; default 500ms. Real RocketMQ waits 10s and more;
+	// this double shortens it.
 	RetryDelay time.Duration
+	// DelayLevels is the delay table of delayed messages: a message sent
+	// with delay level n (the DELAY property) is held for DelayLevels[n-1]
+	// after it was stored (levels above the table use its last entry);
+	// default DefaultDelayLevels (RocketMQ's 18 levels, 1s to 2h). Tests
+	// set a short table, e.g. ScaledDelayLevels(200*time.Millisecond).
+	DelayLevels []time.Duration
+	// TxCheckInterval is how long a transaction half message may stay
+	// unresolved before the broker asks a producer of its group
+	// (CHECK_TRANSACTION_STATE), and how long it waits between checks;
+	// default 1s (real RocketMQ: 6s, then every 60s).
+	TxCheckInterval time.Duration
+	// TxCheckMax is how many checks a half message gets before the broker
+	// discards it (rolls it back); default 15, as RocketMQ.
+	TxCheckMax int
 	// PullWait is the most a pull waits for a new message before answering
 	// "no new message"; default 100ms.
 	PullWait time.Duration
@@ -51,6 +66,16 @@ func Start(cfg Config) (*Cluster, error) {
 	}
 	if cfg.RenotifyAfter == 0 {
 		cfg.RenotifyAfter = 200 * time.Millisecond
+	}
+	cfg.DelayLevels = slices.Clone(cfg.DelayLevels)
+	if len(cfg.DelayLevels) == 0 {
+		cfg.DelayLevels = DefaultDelayLevels()
+	}
+	if cfg.TxCheckInterval <= 0 {
+		cfg.TxCheckInterval = time.Second
+	}
+	if cfg.TxCheckMax <= 0 {
+		cfg.TxCheckMax = 15
 	}
 	c := &Cluster{cfg: cfg}
 	var err error

@@ -42,15 +42,7 @@ func (b *Broker) handleSend(req *command, batch bool) *command {
 		if !batch {
 			m.body = append([]byte(nil), m.body...)
 		}
-		if lvl := atoi(props(m.properties)[propDelay]); lvl > 0 {
-			m.visibleAt = time.Now().Add(b.cfg.RetryDelay)
-		}
-		if sysFlag&txPrepared != 0 && sysFlag&(txCommit|txRollback) == 0 {
-			m.commitOff = -int64(len(b.half)) - 1
-			b.half[m.commitOff] = m
-		} else {
-			b.appendLocked(m, t)
-		}
+		b.putLocked(m, t)
 		b.sends++
 		if i == 0 {
 			resp.ExtFields["queueOffset"] = strconv.FormatInt(m.queueOff, 10)
@@ -96,30 +88,5 @@ func (b *Broker) handleSendBack(req *command) *command {
 		m.visibleAt = time.Now().Add(b.cfg.RetryDelay)
 	}
 	b.appendLocked(m, b.createTopicLocked(m.topic, 1))
-	return response(req, codeSuccess, "")
-}
-
-// handleEndTransaction (37): commit makes the half message visible,
-// rollback drops it.
-func (b *Broker) handleEndTransaction(req *command) *command {
-	f := req.ExtFields
-	off := atoi(f["commitLogOffset"])
-	how := int32(atoi(f["commitOrRollback"]))
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	m := b.half[off]
-	if m == nil {
-		return response(req, codeSuccess, "")
-	}
-	switch how {
-	case txCommit:
-		delete(b.half, off)
-		m.sysFlag &^= txPrepared
-		if t := b.topics[m.topic]; t != nil {
-			b.appendLocked(m, t)
-		}
-	case txRollback:
-		delete(b.half, off)
-	}
 	return response(req, codeSuccess, "")
 }
