@@ -110,3 +110,16 @@ expect: {delivered_early: 0, lost: 0}
 		t.Errorf("delayed %+v of %d delivered: want about half", d, s.Counts.Delivered)
 	}
 }
+
+// TestEarlyDuringFault: early deliveries while a fault is active count
+// among the fault's anomalies.
+func TestEarlyDuringFault(t *testing.T) {
+	reg := toyRegistry{registry.Default(), &toyCluster{}}
+	sc := load(t, reg, delayedScenario, "workload.duration=1500ms", "cluster={backend: toy, nodes: 2}",
+		"driver.options.inject={seed: 3, from: 20, to: 200, early: 4}",
+		"faults=[{kind: pause, target: n1, at: 0s, for: 1400ms}]", "expect={delivered_early: 4}")
+	s := runIt(t, context.Background(), reg, sc).Summary
+	if len(s.Faults) != 1 || s.Faults[0].Anomalies["delivered_early"] != 4 {
+		t.Fatalf("faults %+v: want 4 early deliveries while the fault was active", s.Faults)
+	}
+}

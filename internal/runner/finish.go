@@ -74,7 +74,7 @@ func (r *run) finish() (*summary.Summary, error) {
 		}
 		keep(r.logChecks(s, events))
 		s.Faults, err = faultstats.Compute(r.dir, faultstats.Input{
-			Records: recs, Checks: s.Checks, TargetRate: s.Throughput.TargetRate,
+			Records: recs, Checks: withEarly(s.Checks, s.Delayed), TargetRate: s.Throughput.TargetRate,
 			MeasureStart: float64(r.warmupEnd) / 1e9, SendEnd: sendEnd, OriginUnixNs: r.rec.Origin().UnixNano(),
 		})
 		keep(err)
@@ -207,6 +207,21 @@ func (r *run) driverCounters() map[string]int64 {
 		return nil
 	}
 	return cs
+}
+
+// withEarly adds the early deliveries of delayed messages to checks as
+// "delivered_early", so each fault's anomalies count those that happened
+// while it was active; checks itself is not changed.
+func withEarly(checks map[string]*checker.Check, d *checker.Delayed) map[string]*checker.Check {
+	if d == nil || len(d.InWindows) == 0 {
+		return checks
+	}
+	out := make(map[string]*checker.Check, len(checks)+1)
+	for k, v := range checks {
+		out[k] = v
+	}
+	out["delivered_early"] = &checker.Check{Verdict: checker.VerdictInvalid, Count: d.Early, InWindows: d.InWindows}
+	return out
 }
 
 // kindName is the summary spelling of a message kind: "" for plain.
