@@ -11,8 +11,8 @@ import (
 // unlike the 1 s series).
 type Span struct {
 	Name, Mode, Kind, Rate string
-	From, To         float64
-	Sent, Acked      int64
+	From, To               float64
+	Sent, Acked            int64
 }
 
 // Phases measures each span: rates from its counts, latencies from the

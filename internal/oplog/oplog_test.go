@@ -143,7 +143,7 @@ func TestDeliveryVersions(t *testing.T) {
 	// Version 1: a keyed delivery, then an unexpected one, as old builds wrote them.
 	v1 := []byte("BBOPS1D\x00")
 	v1 = append(v1, KindDelivery|1<<5, 200, 1, 3, 10, 4, 100, 3, 78) // time 100, producer 3, seq 10, key 4, intended 50, partition 2, offset 77
-	v1 = append(v1, KindUnexpected, 40, 0, 0)                         // time 120, partition -1, offset -1
+	v1 = append(v1, KindUnexpected, 40, 0, 0)                        // time 120, partition -1, offset -1
 	r, err := NewDeliveryReader(bytes.NewReader(v1))
 	if err != nil {
 		t.Fatal(err)
