@@ -37,13 +37,18 @@ type fixtureRun struct {
 	// phases: workload phases, in order; the first also covers the
 	// warm-up. Each sends at its own rate (0: "max", 3× rate).
 	phases []fixturePhase
+	// delayed and counters go into summary.json as they are.
+	delayed  *checker.Delayed
+	counters map[string]int64
 }
 
-// fixturePhase is one workload phase of a fixture, ending at second to.
+// fixturePhase is one workload phase of a fixture, ending at second to;
+// kind is its message kind ("" for plain).
 type fixturePhase struct {
 	name, mode string
 	rate       int64
 	to         int
+	kind       string
 }
 
 // rateAt is the send rate of second i (ending at i) and its phase's name.
@@ -247,6 +252,7 @@ func (f fixtureRun) writeSummary(t testing.TB, dir string, pts []summary.SeriesP
 		s.Faults = f.faultStats(t, dir, checks)
 	}
 	s.Phases = f.phaseStats(t, dir, pts)
+	s.Delayed, s.DriverCounters = f.delayed, f.counters
 	mustJSON(t, filepath.Join(dir, summary.SummaryFile), s)
 }
 
@@ -263,7 +269,7 @@ func (f fixtureRun) phaseStats(t testing.TB, dir string, pts []summary.SeriesPoi
 		if p.rate > 0 {
 			rate = fmt.Sprint(p.rate)
 		}
-		sp := faultstats.Span{Name: p.name, Mode: p.mode, Rate: rate, From: float64(from), To: float64(p.to)}
+		sp := faultstats.Span{Name: p.name, Mode: p.mode, Kind: p.kind, Rate: rate, From: float64(from), To: float64(p.to)}
 		for _, pt := range pts {
 			if pt.T > sp.From && pt.T <= sp.To && pt.Phase == summary.PhaseMeasure {
 				sp.Sent, sp.Acked = sp.Sent+pt.Sent, sp.Acked+pt.Acked

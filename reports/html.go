@@ -85,7 +85,7 @@ func buildReportPage(r *Run) (*reportPage, error) {
 	p := &reportPage{
 		Dir: r.Dir, Incomplete: incompleteReasons(r), Broker: brokerOf(r), Command: commandOf(r),
 		Summary: r.Summary, Recorded: recordedOf(r.Series), Checks: checkRows(r.Summary), ScenarioYML: yml,
-		Faults: faultRows(stats, r.Summary != nil), Phases: phaseRows(r.Summary),
+		Faults: faultRows(stats, r.Summary != nil), Phases: phaseRows(r.Summary), Delayed: delayedOf(r.Summary),
 	}
 	p.Scenario, p.RunID = titleOf(r)
 	p.Title = fmt.Sprintf("brokerbench %s %s", p.Scenario, p.RunID)
@@ -100,6 +100,7 @@ func buildReportPage(r *Run) (*reportPage, error) {
 	}
 	if s := r.Summary; s != nil {
 		p.Env, p.Workload, p.Passed = &s.Environment, &s.Workload, s.Passed
+		p.Counters, p.KindsText = counterRows(s.DriverCounters), kindsText(s)
 		p.Result = resultText(s)
 		if !s.Complete && s.Error == "" && !s.Interrupted {
 			p.Result = "INCOMPLETE — " + p.Result

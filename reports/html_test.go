@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/brokerbench/brokerbench/faults"
+	"github.com/brokerbench/brokerbench/internal/checker"
 )
 
 // goldenOptions render golden pages: no inlined assets, a fixed
@@ -54,11 +55,17 @@ func normalise(page string, dirs ...string) string {
 }
 
 // phasedRun is a 20 s run of three workload phases (sync at 100/s, async
-// at 200/s, then async at max) without faults.
+// delayed messages at 200/s, then async at max) without faults; its
+// delayed messages came early twice, and the driver counted things.
 func phasedRun() fixtureRun {
 	return fixtureRun{
 		scenario: "modes", runID: "20261121T071502Z", seconds: 20, warmup: 2, rate: 200,
-		phases: []fixturePhase{{"sync", "sync", 100, 8}, {"async", "async", 200, 14}, {"burst", "async", 0, 19}},
+		phases: []fixturePhase{{"sync", "sync", 100, 8, ""}, {"async", "async", 200, 14, "delayed"}, {"burst", "async", 0, 19, ""}},
+		delayed: &checker.Delayed{Delivered: 1200, Early: 2, EarliestByMs: 312.5,
+			LatenessMs: checker.Lateness{Count: 1198, P50: 1.25, P90: 3.5, P99: 12, P999: 40.125, Max: 51},
+			Examples:   []checker.Example{{TimeNs: 9_250_000_000, Producer: 1, Seq: 17, Partition: 0, Offset: -1, Detail: "delivered 312.5ms before its intended send time + delay 1s"}},
+		},
+		counters: map[string]int64{"inject_early": 2, "delayed_messages": 1200},
 	}
 }
 
@@ -115,13 +122,30 @@ func TestHTMLDataCannotEndScript(t *testing.T) {
 // in the chart data; a run without phases has neither.
 func TestHTMLShowsPhases(t *testing.T) {
 	page := renderGolden(t, phasedRun())
-	for _, want := range []string{`<section id="phases">`, "<td>sync</td><td>sync</td>", "<td>burst</td><td>async</td><td class=\"num\">max</td>", `"stages":[{"name":"sync"`} {
+	for _, want := range []string{`<section id="phases">`, "<td>sync</td><td>sync</td>", "<td>burst</td><td>async</td><td class=\"num\">max</td>", `"stages":[{"name":"sync"`,
+		"<td>async</td><td>async, delayed</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("phased run's page lacks %q", want)
 		}
 	}
 	if page := renderGolden(t, faultyRun()); strings.Contains(page, `id="phases"`) || strings.Contains(page, `"stages"`) {
 		t.Error("a run without phases shows phases")
+	}
+}
+
+// TestHTMLShowsDelayedAndCounters: the delayed section and the driver's
+// counters have their tables when the summary has them, and only then.
+func TestHTMLShowsDelayedAndCounters(t *testing.T) {
+	page := renderGolden(t, phasedRun())
+	for _, want := range []string{`id="delayed"`, `<td class="num">1200</td><td class="num">2</td><td class="v-invalid">invalid</td><td class="num">312.50ms</td>`,
+		"delivered 312.5ms before", `id="driver-counters"`, "<td><code>delayed_messages</code></td><td class=\"num\">1200</td>",
+		"kinds async: delayed"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if page := renderGolden(t, faultyRun()); strings.Contains(page, `id="delayed"`) || strings.Contains(page, `id="driver-counters"`) {
+		t.Error("a run without delayed messages or counters shows them")
 	}
 }
 

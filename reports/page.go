@@ -29,6 +29,9 @@ type reportPage struct {
 	LatencyFrom string     // where the latency table comes from
 	Phases      []phaseRow // workload phases; nil without
 	Faults      []faultRow
+	Delayed     *delayedView // delayed messages; nil without
+	Counters    []counterRow // the driver's counters; nil without
+	KindsText   string       // non-plain message kinds, for the workload line
 	ScenarioYML string
 	Data        any // reportData, marshalled by the template's json func
 }

@@ -6,7 +6,8 @@ import (
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
 
-// phaseRow is one workload phase as the text and HTML reports show it.
+// phaseRow is one workload phase as the text and HTML reports show it;
+// Mode carries the message kind when it is not plain ("async, delayed").
 type phaseRow struct {
 	Name, Mode, Target, From, To, SendRate, AckRate string
 	P50, P99, P999, ServiceP99, E2EP99              string
@@ -21,8 +22,12 @@ func phaseRows(s *summary.Summary) []phaseRow {
 	rows := make([]phaseRow, len(s.Phases))
 	for i, p := range s.Phases {
 		l := p.Latency
+		mode := p.Mode
+		if p.Kind != "" {
+			mode += ", " + p.Kind
+		}
 		rows[i] = phaseRow{
-			Name: p.Name, Mode: p.Mode, Target: p.Rate,
+			Name: p.Name, Mode: mode, Target: p.Rate,
 			From: fmt.Sprintf("%.1fs", p.From), To: fmt.Sprintf("%.1fs", p.To),
 			SendRate: fmtRate(p.SendRate), AckRate: fmtRate(p.AckRate),
 			P50: FmtNs(l.PublishResponse.P50), P99: FmtNs(l.PublishResponse.P99), P999: FmtNs(l.PublishResponse.P999),

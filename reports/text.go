@@ -43,7 +43,9 @@ func Text(w io.Writer, r *Run) error {
 	writeLatency(tw, s)
 	writePhases(tw, s)
 	WriteChecks(tw, s)
+	WriteDelayed(tw, s)
 	writeFaults(tw, s)
+	writeDriverCounters(tw, s)
 	WriteExpectations(tw, s)
 	writeProblems(tw, s)
 	writeSeries(tw, r.Series)
@@ -75,8 +77,8 @@ func writeHeader(w *errWriter, dir string, s *summary.Summary) {
 		}
 		wl.Mode = "phases " + strings.Join(names, "/")
 	}
-	w.printf("workload %s, rate %s msg/s, %d producer(s), %d consumer(s), %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",
-		wl.Mode, wl.Rate, wl.Producers, wl.Consumers, wl.MessageSize, keysText(wl.Keys), wl.Partitions, wl.Warmup, wl.Duration)
+	w.printf("workload %s%s, rate %s msg/s, %d producer(s), %d consumer(s), %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",
+		wl.Mode, kindsText(s), wl.Rate, wl.Producers, wl.Consumers, wl.MessageSize, keysText(wl.Keys), wl.Partitions, wl.Warmup, wl.Duration)
 	w.printf("result   %s\n", resultText(s))
 }
 

@@ -44,7 +44,7 @@ func fixture() *Run {
 	s := &summary.Summary{
 		Schema: summary.Schema, Scenario: "demo", RunID: "20261121T000000Z",
 		Driver:     drivers.Info{Driver: "memory", Broker: "in-memory test broker", StandIn: "in-process test double"},
-		Workload:   summary.Workload{Mode: "sync", Rate: "1000", Producers: 1, Consumers: 1, Window: 64, MessageSize: 124, Partitions: 2, Warmup: 1, Duration: 2},
+		Workload:   summary.Workload{Mode: "sync", Kind: "delayed", Rate: "1000", Producers: 1, Consumers: 1, Window: 64, MessageSize: 124, Partitions: 2, Warmup: 1, Duration: 2},
 		Drain:      summary.Drain{End: checker.DrainQuiet, Seconds: 1.01},
 		Counts:     checker.Counts{Sent: 3000, Acked: 3000, Delivered: 2998, Deliveries: 2998},
 		Throughput: summary.Throughput{MeasuredSeconds: 2, SendRate: 1000, AckRate: 1000, DeliveryRate: 999, TargetRate: 1000},
@@ -56,6 +56,10 @@ func fixture() *Run {
 		Expectations: []summary.Expectation{{Expect: "lost == 0", Where: "demo.yaml:9", Value: 2, Known: true}},
 		Harness:      summary.Harness{CPUUtilization: 0.12, Warnings: []string{"the broker is a stand-in"}},
 		Errors:       []summary.ErrorCount{{Op: "send", Message: "stalled", Count: 1, First: 1.5, Last: 1.5}},
+		Delayed: &checker.Delayed{Delivered: 2998, Early: 1, EarliestByMs: 0.75,
+			LatenessMs: checker.Lateness{Count: 2997, P50: 0.5, P90: 1, P99: 2.25, P999: 900, Max: 1000},
+			Examples:   []checker.Example{{TimeNs: 1_250_000_000, Producer: 0, Seq: 5, Partition: 0, Offset: 3, Detail: "delivered 750µs before its intended send time + delay 1s"}}},
+		DriverCounters: map[string]int64{"inject_early": 1, "delayed_messages": 3000},
 	}
 	pts := []summary.SeriesPoint{
 		{T: 1, Seconds: 1, Phase: "warmup", Sent: 1000, Acked: 1000, Deliveries: 1000, Publish: summary.LatencyPt{Count: 1000, P99: 100_000, P999: 120_000, Max: 130_000}},

@@ -12,7 +12,7 @@ import (
 )
 
 func TestBundledList(t *testing.T) {
-	want := []string{"kafka-leader-kill", "kafka-modes", "nemesis-random", "null", "quickstart", "rabbitmq-link-latency", "rabbitmq-modes",
+	want := []string{"delayed", "kafka-leader-kill", "kafka-modes", "nemesis-random", "null", "quickstart", "rabbitmq-link-latency", "rabbitmq-modes",
 		"rabbitmq-modes-quorum", "rabbitmq-quorum-leader-kill", "rabbitmq-quorum-partition", "rocketmq-modes", "selftest", "stall"}
 	if got := Bundled(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Bundled() = %v, want %v", got, want)
@@ -125,10 +125,26 @@ func TestOpen(t *testing.T) {
 		t.Errorf("Open(big) error = %v", err)
 	}
 	if _, err := Open("nosuch", testRegistry(), nil); err == nil ||
-		err.Error() != `scenario "nosuch": no such file, and not a bundled scenario (bundled: kafka-leader-kill, kafka-modes, nemesis-random, null, quickstart, rabbitmq-link-latency, rabbitmq-modes, rabbitmq-modes-quorum, rabbitmq-quorum-leader-kill, rabbitmq-quorum-partition, rocketmq-modes, selftest, stall)` {
+		err.Error() != `scenario "nosuch": no such file, and not a bundled scenario (bundled: delayed, kafka-leader-kill, kafka-modes, nemesis-random, null, quickstart, rabbitmq-link-latency, rabbitmq-modes, rabbitmq-modes-quorum, rabbitmq-quorum-leader-kill, rabbitmq-quorum-partition, rocketmq-modes, selftest, stall)` {
 		t.Errorf("Open(nosuch) error = %v", err)
 	}
 	if _, err := Open(filepath.Join(dir, "nosuch.yaml"), testRegistry(), nil); err == nil || !strings.HasPrefix(err.Error(), "reading scenario: ") {
 		t.Errorf("Open(missing path) error = %v", err)
+	}
+}
+
+// TestBundledDelayed: the delayed scenario sends delayed messages and
+// expects exactly the injected early deliveries.
+func TestBundledDelayed(t *testing.T) {
+	s, err := Open("delayed", testRegistry(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := s.Driver.Options.(*memoryOptions)
+	if s.Workload.Kind != drivers.KindDelayed || o.Delay != 500*time.Millisecond || o.Inject.Early != 3 {
+		t.Errorf("kind %s, delay %v, early %d", s.Workload.Kind, o.Delay, o.Inject.Early)
+	}
+	if got := expectStrings(s); !strings.HasPrefix(got, "delivered_early == 3, lost == 0") {
+		t.Errorf("delayed expect: %s", got)
 	}
 }

@@ -11,6 +11,7 @@ const (
 	DefaultProducers    = 1
 	DefaultConsumers    = 1
 	DefaultMode         = drivers.ModeSync
+	DefaultKind         = drivers.KindPlain
 	DefaultWindow       = 64
 	DefaultMessageSize  = 124
 	DefaultDrainTimeout = 10 * time.Second
@@ -28,6 +29,7 @@ func defaultScenario() *Scenario {
 		Producers:    DefaultProducers,
 		Consumers:    DefaultConsumers,
 		Mode:         DefaultMode,
+		Kind:         DefaultKind,
 		Window:       DefaultWindow,
 		MessageSize:  DefaultMessageSize,
 		Keys:         Keys{Pick: PickRoundRobin},

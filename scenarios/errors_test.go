@@ -28,7 +28,7 @@ driver:
   options:
 `
 
-const allowedWorkload = "allowed: destination, producers, consumers, mode, window, rate, message_size, keys, duration, warmup, drain_timeout, drain_quiet, send_timeout, seed, phases"
+const allowedWorkload = "allowed: destination, producers, consumers, mode, window, kind, rate, message_size, keys, duration, warmup, drain_timeout, drain_quiet, send_timeout, seed, phases"
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
@@ -119,7 +119,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown driver", strings.Replace(base, "name: memory", "name: kafka", 1),
 			[]string{`x.yaml:2: driver.name: unknown driver "kafka" (allowed: bare, kitchen, memory, null)`}},
 		{"unknown option", memOpts + "    ack_latenci: 1ms\n",
-			[]string{"x.yaml:7: driver.options.ack_latenci: unknown field (allowed: ack_latency, ack_jitter, delivery_latency, stalls, inject)"}},
+			[]string{"x.yaml:7: driver.options.ack_latenci: unknown field (allowed: ack_latency, ack_jitter, delivery_latency, delay, stalls, inject)"}},
 		{"option type", memOpts + "    inject:\n      drop: many\n", []string{`x.yaml:8: driver.options.inject.drop: expected an integer, got "many"`}},
 		{"option duration", memOpts + "    ack_latency: 200\n", []string{`x.yaml:7: driver.options.ack_latency: "200" needs a unit (e.g. 20s, 1m30s)`}},
 		{"option validate", memOpts + "    inject:\n      seed: 3\n      drop: -1\n",

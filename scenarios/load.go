@@ -66,6 +66,7 @@ func (d *decoder) decodeScenario(root *yaml.Node, reg Registry) *Scenario {
 	if !d.aborted { // after an abort, missing fields are not news
 		d.fillDefaults(s)
 		d.validate(s)
+		d.validateKinds(s, reg)
 	}
 	return s
 }

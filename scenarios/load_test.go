@@ -66,7 +66,7 @@ func TestLoadDefaults(t *testing.T) {
 		Destinations: []Destination{{Name: "events", Partitions: 1}},
 		Workload: Workload{
 			Destination: "events", Producers: 1, Consumers: 1, Mode: drivers.ModeSync,
-			Window: 64, Rate: Rate{PerSecond: 100}, MessageSize: 124,
+			Kind: drivers.KindPlain, Window: 64, Rate: Rate{PerSecond: 100}, MessageSize: 124,
 			Keys: Keys{Pick: PickRoundRobin}, Duration: 10 * time.Second,
 			DrainTimeout: 10 * time.Second, DrainQuiet: 2 * time.Second,
 			SendTimeout: 10 * time.Second, Seed: 1,

@@ -37,6 +37,7 @@ func Marshal(s *Scenario) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshalling scenario: %w", err)
 	}
+	omitPlainKinds(n, c.Workload.Kind.Normal() == drivers.KindPlain)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -127,6 +128,8 @@ func encodeSpecial(v reflect.Value) (*yaml.Node, bool, error) {
 			return nil, true, fmt.Errorf("invalid send mode %d", m)
 		}
 		return str(m.String()), true, nil
+	case kindType:
+		return str(string(drivers.Kind(v.String()).Normal())), true, nil
 	case rateType:
 		r := v.Interface().(Rate)
 		if r.Max {

@@ -46,6 +46,8 @@ func buildMetrics() []Metric {
 		msgs("value_two_offsets", "log: messages delivered at two different offsets (stored twice)"),
 		msgs("poll_skip", "log: offset jumps in one consumer's reads past offsets nobody read"),
 		msgs("non_monotonic", "log: a consumer's offsets going back outside a rebalance"),
+		// Delayed messages (kind delayed): 0 when there were none.
+		msgs("delivered_early", "delayed messages first delivered before their intended send time plus their delay"),
 	}
 	for _, k := range latencyKinds {
 		for _, s := range latencyStats {
@@ -60,7 +62,7 @@ func buildMetrics() []Metric {
 }
 
 // Metrics lists the metrics an expectation may test, in a stable order:
-// counts, checks, latencies (publish, service, e2e), throughput.
+// counts, checks, delivered_early, latencies (publish, service, e2e), throughput.
 func Metrics() []Metric {
 	return append([]Metric(nil), metrics...)
 }

@@ -8,7 +8,7 @@ import (
 func TestMetrics(t *testing.T) {
 	want := "sent acked failed unknown delivered " +
 		"lost unseen recovered aborted_read unexpected duplicate redelivered reorder " +
-		"offset_two_values value_two_offsets poll_skip non_monotonic " +
+		"offset_two_values value_two_offsets poll_skip non_monotonic delivered_early " +
 		"p50_publish_ms p90_publish_ms p99_publish_ms p999_publish_ms p9999_publish_ms max_publish_ms " +
 		"p50_service_ms p90_service_ms p99_service_ms p999_service_ms p9999_service_ms max_service_ms " +
 		"p50_e2e_ms p90_e2e_ms p99_e2e_ms p999_e2e_ms p9999_e2e_ms max_e2e_ms " +

@@ -8,7 +8,8 @@ import (
 )
 
 // Phase is one part of a workload that runs after the previous one, with
-// its own send mode, rate and window (each defaulting to the workload's).
+// its own send mode, rate, window and message kind (each defaulting to the
+// workload's).
 // Phases let one run measure sync, async and oneway on the same cluster.
 type Phase struct {
 	// Name labels the phase in results; default: its mode.
@@ -16,16 +17,17 @@ type Phase struct {
 	Mode     drivers.Mode  `yaml:"mode"`
 	Rate     Rate          `yaml:"rate"`
 	Window   int           `yaml:"window"`
+	Kind     drivers.Kind  `yaml:"kind"`
 	Duration time.Duration `yaml:"duration"` // > 0, required
 }
 
 // EffectivePhases returns the phases of w, or one phase made of the
-// workload's own mode, rate, window and duration when it has none.
+// workload's own mode, rate, window, kind and duration when it has none.
 func (w *Workload) EffectivePhases() []Phase {
 	if len(w.Phases) > 0 {
 		return w.Phases
 	}
-	return []Phase{{Name: w.Mode.String(), Mode: w.Mode, Rate: w.Rate, Window: w.Window, Duration: w.Duration}}
+	return []Phase{{Name: w.Mode.String(), Mode: w.Mode, Rate: w.Rate, Window: w.Window, Kind: w.Kind, Duration: w.Duration}}
 }
 
 // fillPhases gives every phase the workload's values it does not set and
@@ -43,6 +45,9 @@ func (d *decoder) fillPhases(w *Workload) {
 		}
 		if !d.seen[joinPath(p, "window")] {
 			ph.Window = w.Window
+		}
+		if !d.seen[joinPath(p, "kind")] {
+			ph.Kind = w.Kind
 		}
 		if ph.Name == "" {
 			ph.Name = ph.Mode.String()
@@ -78,11 +83,16 @@ func (d *decoder) validatePhases(w *Workload) {
 	}
 }
 
-// String is "sync 5s @ 1000/s".
+// String is "name: sync 5s @ 1000/s", with the kind after the mode when
+// it is not plain ("name: async delayed 5s @ 100/s").
 func (ph Phase) String() string {
 	rate := "max"
 	if !ph.Rate.Max {
 		rate = fmt.Sprintf("%g/s", ph.Rate.PerSecond)
 	}
-	return fmt.Sprintf("%s: %s %s @ %s", ph.Name, ph.Mode, ph.Duration, rate)
+	mode := ph.Mode.String()
+	if k := ph.Kind.Normal(); k != drivers.KindPlain {
+		mode += " " + string(k)
+	}
+	return fmt.Sprintf("%s: %s %s @ %s", ph.Name, mode, ph.Duration, rate)
 }

@@ -31,6 +31,7 @@ type memoryOptions struct {
 	AckLatency      time.Duration `yaml:"ack_latency"`
 	AckJitter       time.Duration `yaml:"ack_jitter"`
 	DeliveryLatency time.Duration `yaml:"delivery_latency"`
+	Delay           time.Duration `yaml:"delay"`
 	Stalls          []stall       `yaml:"stalls"`
 	Inject          inject        `yaml:"inject"`
 }
@@ -49,6 +50,7 @@ type inject struct {
 	Redeliver       int `yaml:"redeliver"`
 	Reorder         int `yaml:"reorder"`
 	Corrupt         int `yaml:"corrupt"`
+	Early           int `yaml:"early"`
 	ReorderDistance int `yaml:"reorder_distance"`
 }
 
@@ -146,14 +148,16 @@ func (o *kitchenOptions) Validate() []drivers.OptionError {
 	return nil
 }
 
-// testRegistry knows memory, null, kitchen and bare (no options at all).
+// testRegistry knows memory (kinds plain and delayed), null, kitchen
+// (every kind but plain spelled in Factory.Kinds, plus a duplicate) and
+// bare (no options at all, plain only).
 func testRegistry() fakeRegistry {
 	return fakeRegistry{
-		"memory": {Name: "memory", Options: func() drivers.Options {
+		"memory": {Name: "memory", Kinds: []drivers.Kind{drivers.KindDelayed}, Options: func() drivers.Options {
 			return &memoryOptions{Inject: inject{Seed: 1, ReorderDistance: 3}}
 		}},
 		"null": {Name: "null", Options: func() drivers.Options { return &nullOptions{} }},
-		"kitchen": {Name: "kitchen", Options: func() drivers.Options {
+		"kitchen": {Name: "kitchen", Kinds: []drivers.Kind{drivers.KindBatch, drivers.KindOrdered, drivers.KindTransactional, drivers.KindOrdered}, Options: func() drivers.Options {
 			return &kitchenOptions{Ratio: 0.5, Level: 1, Brokers: []string{"localhost:9092"}}
 		}},
 		"bare": {Name: "bare"},

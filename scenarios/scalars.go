@@ -28,6 +28,8 @@ func (d *decoder) decodeSpecial(n *yaml.Node, v reflect.Value, path string) bool
 		d.decodeDuration(n, v, path)
 	case modeType:
 		d.decodeMode(n, v, path)
+	case kindType:
+		d.decodeKind(n, v, path)
 	case rateType:
 		d.decodeRate(n, v, path)
 	case keysType:

@@ -74,6 +74,10 @@ type Workload struct {
 	Mode        drivers.Mode `yaml:"mode"`      // sync | async | oneway; default sync
 	// Window is the async max in flight per producer; default 64.
 	Window int `yaml:"window"`
+	// Kind is the message kind the producers send (plain, ordered,
+	// delayed, transactional, batch); default plain. Only plain and the
+	// kinds in the driver's Factory.Kinds are accepted.
+	Kind drivers.Kind `yaml:"kind"`
 	// Rate is the target send rate of the whole workload.
 	Rate Rate `yaml:"rate"`
 	// MessageSize in bytes, >= drivers.EnvelopeSize; default 124.

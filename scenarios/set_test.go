@@ -77,7 +77,7 @@ func TestSetErrors(t *testing.T) {
 		{"workload..rate=1", "--set workload..rate=1: workload: empty field name in the path"},
 		{"driver.name=kafka", `--set driver.name=kafka: driver.name: unknown driver "kafka" (allowed: bare, kitchen, memory, null)`},
 		{"driver.options.inject.drop=-1", "--set driver.options.inject.drop=-1: driver.options.inject.drop: must be >= 0, got -1"},
-		{"driver.options.inject.dorp=1", "--set driver.options.inject.dorp=1: driver.options.inject.dorp: unknown field (allowed: seed, from, to, drop, duplicate, redeliver, reorder, corrupt, reorder_distance)"},
+		{"driver.options.inject.dorp=1", "--set driver.options.inject.dorp=1: driver.options.inject.dorp: unknown field (allowed: seed, from, to, drop, duplicate, redeliver, reorder, corrupt, early, reorder_distance)"},
 		{"expect.p99=1", "--set expect.p99=1: expect.p99: unknown metric (allowed: " + strings.Join(MetricNames(), ", ") + ")"},
 		{"expect.lost=< x", `--set expect.lost=< x: expect.lost: expected a number or "<op> number" with op one of < <= == != >= >, got "< x"`},
 		{"workload.destination=nope", `--set workload.destination=nope: workload.destination: unknown destination "nope" (allowed: events)`},

@@ -62,7 +62,7 @@ func checkRun(cmd *cobra.Command, reg *registry.Registry, dir string) error {
 		return withCode(exitError, fmt.Errorf("checking: %w", err))
 	}
 	_, hadLog := s.Checks[logcheck.CheckOffsetTwoValues]
-	s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
+	s.Counts, s.Checks, s.ChecksTruncated, s.Delayed = res.Counts, res.Checks, res.Truncated, res.Delayed
 	if hadLog {
 		if err := rerunLogChecks(dir, s); err != nil {
 			return withCode(exitError, err)
@@ -74,6 +74,7 @@ func checkRun(cmd *cobra.Command, reg *registry.Registry, dir string) error {
 	fmt.Fprintf(out, "run %s: sent %d, acked %d, failed %d, unknown %d, delivered %d, deliveries %d\n",
 		dir, c.Sent, c.Acked, c.Failed, c.Unknown, c.Delivered, c.Deliveries)
 	reports.WriteChecks(out, s)
+	reports.WriteDelayed(out, s)
 	reports.WriteExpectations(out, s)
 	switch {
 	case !summary.AllHold(s.Expectations):

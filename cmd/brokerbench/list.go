@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
@@ -19,7 +21,7 @@ func newListCmd(reg *registry.Registry) *cobra.Command {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DRIVERS")
 			for _, f := range reg.Drivers() {
-				fmt.Fprintf(tw, "  %s\t%s\n", f.Name, f.Summary)
+				fmt.Fprintf(tw, "  %s\t%s%s\n", f.Name, f.Summary, driverKindsText(f.Kinds))
 			}
 			fmt.Fprintln(tw, "\nCLUSTER BACKENDS (scenario cluster.backend)")
 			for _, c := range reg.Clusters() {
@@ -37,6 +39,19 @@ func newListCmd(reg *registry.Registry) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+// driverKindsText is " (message kinds: plain, delayed)" for a driver with
+// kinds besides plain, "" for a plain-only driver.
+func driverKindsText(ks []drivers.Kind) string {
+	if len(ks) == 0 {
+		return ""
+	}
+	names := []string{string(drivers.KindPlain)}
+	for _, k := range ks {
+		names = append(names, string(k.Normal()))
+	}
+	return " (message kinds: " + strings.Join(names, ", ") + ")"
 }
 
 // bundledSummary is the first line of a bundled scenario's description.

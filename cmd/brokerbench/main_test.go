@@ -80,7 +80,7 @@ func TestList(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"memory", "null", "quickstart", "selftest", "stall", "FAULT KINDS"} {
+	for _, want := range []string{"memory", "null", "quickstart", "selftest", "stall", "FAULT KINDS", "(message kinds: plain, delayed)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list output lacks %q:\n%s", want, out)
 		}
@@ -192,5 +192,31 @@ func TestValidatePrintsFaultSchedule(t *testing.T) {
 	}
 	if _, out, _ := runCLI(t, "validate", "quickstart"); strings.Contains(out, "fault schedule") {
 		t.Errorf("quickstart has no faults but validate prints a schedule: %q", out)
+	}
+}
+
+// TestDelayedRunAndCheck: the bundled delayed scenario finds exactly the
+// injected early deliveries; check recomputes the delayed section from
+// the op logs, the report shows it and the driver's counters, and
+// validate names the kind.
+func TestDelayedRunAndCheck(t *testing.T) {
+	if code, out, _ := runCLI(t, "validate", "delayed"); code != 0 || !strings.Contains(out, "sync delayed messages, rate 500/s") {
+		t.Errorf("validate delayed: exit %d %q", code, out)
+	}
+	res := t.TempDir()
+	code, out, stderr := runCLI(t, "run", "delayed", "--duration", "2s", "--results", res, "-q")
+	if code != 0 {
+		t.Fatalf("delayed: exit %d\n%s\n%s", code, out, stderr)
+	}
+	dir := lastLine(out)
+	code, out, _ = runCLI(t, "check", dir)
+	if code != 0 || !strings.Contains(out, "early 3 (invalid)") || !strings.Contains(out, "ok   delivered_early == 3") {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "report", dir)
+	for _, want := range []string{"delayed messages (first delivery", "driver counters", "inject_early             3", "workload sync, delayed messages"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("report: exit %d, lacks %q\n%s", code, want, out)
+		}
 	}
 }

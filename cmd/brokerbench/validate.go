@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/internal/registry"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
@@ -25,14 +26,39 @@ scenario is valid, 2 when it is not.`,
 				return withCode(exitUsage, err)
 			}
 			w := sc.Workload
-			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s — driver %s, %s, rate %s, %d producer(s), %d consumer(s), %s + %s warm-up, %d expectation(s)\n",
-				sc.Name, sc.Driver.Name, w.Mode, rateText(w.Rate), w.Producers, w.Consumers, w.Duration, w.Warmup, len(sc.Expect))
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s — driver %s, %s%s, rate %s, %d producer(s), %d consumer(s), %s + %s warm-up, %d expectation(s)\n",
+				sc.Name, sc.Driver.Name, w.Mode, kindText(w.Kind), rateText(w.Rate), w.Producers, w.Consumers, w.Duration, w.Warmup, len(sc.Expect))
+			printPhaseKinds(cmd.OutOrStdout(), sc)
 			printFaultSchedule(cmd.OutOrStdout(), sc)
 			return nil
 		},
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a scenario field by its dotted path (repeatable)")
 	return cmd
+}
+
+// kindText is " delayed messages" for a non-plain kind, "" for plain.
+func kindText(k drivers.Kind) string {
+	if k.Normal() == drivers.KindPlain {
+		return ""
+	}
+	return " " + string(k) + " messages"
+}
+
+// printPhaseKinds lists the phases when any of them sends a kind other
+// than the workload's, one line each (with its mode, kind and rate).
+func printPhaseKinds(out io.Writer, sc *scenarios.Scenario) {
+	differs := false
+	for _, ph := range sc.Workload.Phases {
+		differs = differs || ph.Kind.Normal() != sc.Workload.Kind.Normal()
+	}
+	if !differs {
+		return
+	}
+	fmt.Fprintf(out, "phases (message kinds differ):\n")
+	for _, ph := range sc.Workload.Phases {
+		fmt.Fprintf(out, "  %s\n", ph.String())
+	}
 }
 
 func rateText(r scenarios.Rate) string {

@@ -37,13 +37,17 @@ type Driver struct {
 	plan      *plan
 	pipelined bool // SendAsync needs the pipeline goroutine
 	arrivals  atomic.Int64
+	delayed   atomic.Int64 // delayed messages scheduled (all topics)
 	closed    atomic.Bool
 
 	mu     sync.RWMutex
 	topics map[string]*topic
 }
 
-var _ drivers.Driver = (*Driver)(nil)
+var (
+	_ drivers.Driver   = (*Driver)(nil)
+	_ drivers.Counters = (*Driver)(nil)
+)
 
 // New starts a broker with opts (nil means DefaultOptions). Stalls are timed
 // from env.Start, or from now when env.Start is zero. It fails when opts do
@@ -93,6 +97,19 @@ func (d *Driver) Info() drivers.Info {
 		Driver:  "memory",
 		Broker:  "in-memory test broker",
 		StandIn: "in-process test double, not a real broker",
+	}
+}
+
+// Counters reports what the broker did (drivers.Counters): each kind of
+// injection that happened ("inject_drop", ..., "inject_early",
+// "inject_reorder_short"), in messages, and "delayed_messages", the
+// delayed messages it scheduled. Exact once every send has returned.
+func (d *Driver) Counters() map[string]int64 {
+	c := d.plan.counts()
+	return map[string]int64{
+		"inject_drop": c.Drop, "inject_duplicate": c.Duplicate, "inject_redeliver": c.Redeliver,
+		"inject_reorder": c.Reorder, "inject_corrupt": c.Corrupt, "inject_early": c.Early,
+		"inject_reorder_short": c.ReorderShort, "delayed_messages": d.delayed.Load(),
 	}
 }
 
@@ -161,6 +178,9 @@ func (d *Driver) allTopics() []*topic {
 func (d *Driver) NewProducer(ctx context.Context, cfg drivers.ProducerConfig) (drivers.Producer, error) {
 	if d.closed.Load() {
 		return nil, ErrClosed
+	}
+	if err := d.checkKind(cfg.Kind); err != nil {
+		return nil, err
 	}
 	return newProducer(d, cfg), nil
 }

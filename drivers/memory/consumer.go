@@ -140,7 +140,7 @@ func (c *consumer) delivery(part int32, off int64, redelivered bool) *delivery {
 	r := c.t.parts[part].at(off)
 	d := &delivery{c: c, Delivery: drivers.Delivery{
 		Topic: c.t.name, Partition: part, Offset: off,
-		Key: r.key, Payload: r.payload, Redelivered: redelivered,
+		Key: r.key, Payload: r.payload, Redelivered: redelivered, Delay: r.delay,
 	}}
 	d.Ack = func() error { return d.c.ack(part, off) }
 	return d

@@ -62,6 +62,19 @@
 // producer id; it starts when the message is stored. The message is
 // deliverable DeliveryLatency after it is appended, independent of its ack.
 //
+// # Delayed messages
+//
+// A producer opened with ProducerConfig.Kind drivers.KindDelayed (the only
+// kind besides plain in Factory.Kinds; others are refused, and so is a
+// delayed producer when Options.Delay is 0) sends delayed messages: each
+// is acked at once with (partition, offset -1) and appended to its
+// partition Options.Delay after the broker accepted it, like a broker's
+// schedule topic. One delay for all keeps them in send order; a
+// duplicate, redeliver, reorder or corrupt injection applies when it is
+// appended. Deliveries of a delayed message carry Delivery.Delay. A
+// message still scheduled when the driver closes is appended at its time
+// (consumers still open get it).
+//
 // # Stalls
 //
 // During each window [Env.Start+At, Env.Start+At+For) (Env.Start zero
@@ -79,7 +92,7 @@
 //
 // Every accepted send (all modes, all producers and topics) takes the next
 // broker-wide arrival index, 0-based. Inject chooses Drop+Duplicate+
-// Redeliver+Reorder+Corrupt distinct indices from [From, To) with a seeded
+// Redeliver+Reorder+Corrupt+Early distinct indices from [From, To) with a seeded
 // math/rand/v2 PCG (Driver.Plan lists them); each gets one injection:
 //
 //   - drop: acked (partition, offset -1) but never stored: lost.
@@ -96,12 +109,17 @@
 //   - corrupt: acked and stored, but the stored copy has one payload byte
 //     flipped: consumers get a payload that is not a valid envelope (the
 //     harness counts it unexpected, and the original message lost).
+//   - early: a delayed message appended at once instead of after its
+//     delay, so it is delivered early (still carrying Delivery.Delay). On
+//     a plain message it does nothing and is not counted.
 //
 // With one producer the arrival index is the envelope's seq, so tests can
 // compare a checker's findings with Plan. A run that sends at least To
 // messages gets exactly the configured counts; Driver.Injected reports what
 // happened so far (InjectCounts.ReorderShort counts held messages released
-// before their distance was reached, which may show less reordering).
+// before their distance was reached, which may show less reordering), and
+// Driver.Counters (drivers.Counters) reports the same counts, plus the
+// delayed messages scheduled, for the run's summary.
 //
 // # Concurrency and lifetime
 //

@@ -37,6 +37,7 @@ type got struct {
 	redelivered bool
 	at          time.Time
 	ack         func() error
+	delay       time.Duration
 }
 
 // sink collects deliveries; safe for concurrent use.
@@ -54,7 +55,7 @@ func (s *sink) handler(t testing.TB, ack bool) drivers.Handler {
 			return
 		}
 		s.mu.Lock()
-		s.recs = append(s.recs, got{env.Seq, d.Partition, d.Offset, d.Redelivered, time.Now(), d.Ack})
+		s.recs = append(s.recs, got{env.Seq, d.Partition, d.Offset, d.Redelivered, time.Now(), d.Ack, d.Delay})
 		s.mu.Unlock()
 		if ack {
 			if err := d.Ack(); err != nil {

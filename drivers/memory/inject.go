@@ -18,9 +18,10 @@ const (
 	KindRedeliver
 	KindReorder
 	KindCorrupt
+	KindEarly
 )
 
-var kindNames = [...]string{"none", "drop", "duplicate", "redeliver", "reorder", "corrupt"}
+var kindNames = [...]string{"none", "drop", "duplicate", "redeliver", "reorder", "corrupt", "early"}
 
 // String returns the option spelling of k ("drop", "duplicate", ...).
 func (k Kind) String() string {
@@ -37,14 +38,14 @@ type Planned struct {
 }
 
 // InjectCounts is how many injections actually happened so far. Drop,
-// Duplicate, Redeliver and Reorder count messages accepted at a planned
-// arrival index (a redeliver-marked message gets its extra delivery once per
+// Duplicate, Redeliver, Reorder, Corrupt and Early count messages accepted
+// at a planned arrival index (Early only delayed ones) (a redeliver-marked message gets its extra delivery once per
 // consumer group that acks it). ReorderShort counts the held messages (of
 // Reorder) released by ReorderMaxHold or a Close before ReorderDistance
 // records followed them: they may show less reordering, or none.
 type InjectCounts struct {
-	Drop, Duplicate, Redeliver, Reorder, Corrupt int64
-	ReorderShort                                 int64
+	Drop, Duplicate, Redeliver, Reorder, Corrupt, Early int64
+	ReorderShort                                        int64
 }
 
 // plan is the fixed choice of arrival indices, plus the counters of what
@@ -54,7 +55,7 @@ type plan struct {
 	kinds    map[int64]Kind
 	list     []Planned // sorted by index
 
-	drop, dup, redeliver, reorder, corrupt, reorderShort atomic.Int64
+	drop, dup, redeliver, reorder, corrupt, early, reorderShort atomic.Int64
 }
 
 // planSeedStream separates the plan's random stream from the jitter's.
@@ -82,7 +83,7 @@ func newPlan(in Inject) *plan {
 	kinds := []struct {
 		kind Kind
 		n    int
-	}{{KindDrop, in.Drop}, {KindDuplicate, in.Duplicate}, {KindRedeliver, in.Redeliver}, {KindReorder, in.Reorder}, {KindCorrupt, in.Corrupt}}
+	}{{KindDrop, in.Drop}, {KindDuplicate, in.Duplicate}, {KindRedeliver, in.Redeliver}, {KindReorder, in.Reorder}, {KindCorrupt, in.Corrupt}, {KindEarly, in.Early}}
 	var i int64
 	for _, c := range kinds {
 		for range c.n {
@@ -121,12 +122,14 @@ func (p *plan) count(k Kind) {
 		p.reorder.Add(1)
 	case KindCorrupt:
 		p.corrupt.Add(1)
+	case KindEarly:
+		p.early.Add(1)
 	}
 }
 
 func (p *plan) counts() InjectCounts {
 	return InjectCounts{
 		Drop: p.drop.Load(), Duplicate: p.dup.Load(), Redeliver: p.redeliver.Load(),
-		Reorder: p.reorder.Load(), Corrupt: p.corrupt.Load(), ReorderShort: p.reorderShort.Load(),
+		Reorder: p.reorder.Load(), Corrupt: p.corrupt.Load(), Early: p.early.Load(), ReorderShort: p.reorderShort.Load(),
 	}
 }

@@ -23,6 +23,11 @@ type Options struct {
 	// DeliveryLatency: a message is not delivered before its append time
 	// plus this. Default 0.
 	DeliveryLatency time.Duration `yaml:"delivery_latency"`
+	// Delay is the delay of delayed messages (producers of kind
+	// drivers.KindDelayed): each is acked at once but appended to its
+	// partition only Delay after the broker accepted it, and its
+	// deliveries carry Delay. Default 0; a delayed producer needs > 0.
+	Delay time.Duration `yaml:"delay"`
 	// Stalls are windows, timed from drivers.Env.Start, during which the
 	// broker accepts no send: sends block (no append, no ack) until the
 	// window ends, and an ack that falls due inside a window is held until
@@ -74,6 +79,11 @@ type Inject struct {
 	// payload byte flipped, so consumers get a message that is not a valid
 	// harness envelope (counted as unexpected, and the original as lost).
 	Corrupt int `yaml:"corrupt"`
+	// Early: a delayed message appended at once instead of after Delay,
+	// so it is delivered before its delay has passed (still carrying
+	// Delay). An index it falls on that is not a delayed message's gets
+	// no injection.
+	Early int `yaml:"early"`
 	// ReorderDistance is how many records a held message waits for; >= 1,
 	// default 3.
 	ReorderDistance int `yaml:"reorder_distance"`
@@ -101,7 +111,7 @@ func (o *Options) Validate() []drivers.OptionError {
 	for _, d := range []struct {
 		field string
 		v     time.Duration
-	}{{"ack_latency", o.AckLatency}, {"ack_jitter", o.AckJitter}, {"delivery_latency", o.DeliveryLatency}} {
+	}{{"ack_latency", o.AckLatency}, {"ack_jitter", o.AckJitter}, {"delivery_latency", o.DeliveryLatency}, {"delay", o.Delay}} {
 		if d.v < 0 {
 			bad(d.field, "must be >= 0, got %v", d.v)
 		}
@@ -132,7 +142,7 @@ func (in *Inject) validate() []drivers.OptionError {
 	for _, c := range []struct {
 		field string
 		n     int
-	}{{"drop", in.Drop}, {"duplicate", in.Duplicate}, {"redeliver", in.Redeliver}, {"reorder", in.Reorder}, {"corrupt", in.Corrupt}} {
+	}{{"drop", in.Drop}, {"duplicate", in.Duplicate}, {"redeliver", in.Redeliver}, {"reorder", in.Reorder}, {"corrupt", in.Corrupt}, {"early", in.Early}} {
 		if c.n < 0 {
 			bad(c.field, "must be >= 0, got %d", c.n)
 			continue
@@ -145,15 +155,15 @@ func (in *Inject) validate() []drivers.OptionError {
 	switch {
 	case total > MaxInjections:
 		errs = append(errs, drivers.OptionError{Field: "inject",
-			Msg: fmt.Sprintf("drop+duplicate+redeliver+reorder = %d exceeds %d", total, MaxInjections)})
+			Msg: fmt.Sprintf("drop+duplicate+redeliver+reorder+corrupt+early = %d exceeds %d", total, MaxInjections)})
 	case in.To > in.From && int64(total) > in.To-in.From:
 		errs = append(errs, drivers.OptionError{Field: "inject",
-			Msg: fmt.Sprintf("drop+duplicate+redeliver+reorder = %d exceeds the window to-from = %d", total, in.To-in.From)})
+			Msg: fmt.Sprintf("drop+duplicate+redeliver+reorder+corrupt+early = %d exceeds the window to-from = %d", total, in.To-in.From)})
 	}
 	return errs
 }
 
 // total is the number of injections the plan holds.
 func (in *Inject) total() int {
-	return in.Drop + in.Duplicate + in.Redeliver + in.Reorder + in.Corrupt
+	return in.Drop + in.Duplicate + in.Redeliver + in.Reorder + in.Corrupt + in.Early
 }

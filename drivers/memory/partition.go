@@ -1,5 +1,7 @@
 package memory
 
+import "time"
+
 // chunkBits sets the log's chunk size: records live in chunks of
 // 1<<chunkBits, so appends never copy the whole log and consumed chunks can
 // be freed.
@@ -17,6 +19,9 @@ type record struct {
 	// redeliver marks a KindRedeliver message: each group delivers it once
 	// more, flagged, after its first ack.
 	redeliver bool
+	// delay is the delay a delayed message was sent with (its deliveries
+	// carry it); 0 for others.
+	delay time.Duration
 }
 
 // partition is one append-only log plus the messages held back from it by

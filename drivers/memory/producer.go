@@ -20,6 +20,8 @@ type producer struct {
 	last *topic     // cached topic lookup
 	rr   uint32     // next partition for unkeyed messages
 	rng  *rand.Rand // ack jitter; nil without AckJitter
+	// delay is Options.Delay for a delayed producer, 0 for a plain one.
+	delay time.Duration
 
 	isClosed atomic.Bool
 	mu       sync.Mutex // guards closed and pipe; held while enqueueing
@@ -34,6 +36,9 @@ const jitterStream = 0x6262_6a69_7474 // "bbjitt"
 
 func newProducer(d *Driver, cfg drivers.ProducerConfig) *producer {
 	p := &producer{d: d, cfg: cfg}
+	if cfg.Kind.Normal() == drivers.KindDelayed {
+		p.delay = d.opts.Delay
+	}
 	if d.opts.AckJitter > 0 {
 		p.rng = rand.New(rand.NewPCG(uint64(d.opts.Inject.Seed), jitterStream+uint64(cfg.ID)))
 	}
@@ -91,6 +96,9 @@ func (p *producer) ackDelay() time.Duration {
 func (p *producer) accept(t *topic, part int32, m *drivers.Message) drivers.Ack {
 	idx := p.d.arrivals.Add(1) - 1
 	k := p.d.plan.kind(idx)
+	if k == KindEarly && p.delay == 0 {
+		k = KindNone // only a delayed message can come early
+	}
 	if k != KindNone {
 		p.d.plan.count(k)
 	}

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"sync"
+	"time"
 
 	"github.com/brokerbench/brokerbench/drivers"
 )
@@ -18,6 +19,9 @@ type topic struct {
 	groups  map[string]*group
 	glist   []*group // groups, in creation order, for notify
 	heldSeq uint64   // ids for held messages
+
+	sched      []scheduled // delayed messages, in due order
+	schedTimer *time.Timer // runs releaseScheduled; nil until the first
 }
 
 func newTopic(d *Driver, name string, partitions int) *topic {
@@ -26,21 +30,33 @@ func newTopic(d *Driver, name string, partitions int) *topic {
 
 // store applies injection kind k to m and stores it in partition part. It
 // returns the ack the producer reports. m's bytes are copied. from is the
-// sending producer (for releasing held messages on its Close).
+// sending producer (for releasing held messages on its Close). A delayed
+// producer's message is scheduled (acked with offset -1) and placed once
+// its delay has passed, unless k is KindEarly.
 func (t *topic) store(part int32, m *drivers.Message, k Kind, from *producer) drivers.Ack {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p := &t.parts[part]
-	switch k {
-	case KindDrop:
-		return drivers.Ack{Partition: part, Offset: -1}
-	case KindReorder:
-		t.hold(part, t.newRecord(p, m, false), from)
+	if k == KindDrop {
 		return drivers.Ack{Partition: part, Offset: -1}
 	}
-	r := t.newRecord(p, m, k == KindRedeliver)
+	r := t.newRecord(&t.parts[part], m, k == KindRedeliver)
 	if k == KindCorrupt && len(r.payload) > 0 {
 		r.payload[len(r.payload)/2] ^= 0x40 // our own copy: the sender's bytes are untouched
+	}
+	r.delay = from.delay
+	if from.delay > 0 && k != KindEarly {
+		t.schedule(part, r, k, from)
+		return drivers.Ack{Partition: part, Offset: -1}
+	}
+	return t.place(part, r, k, from)
+}
+
+// place appends r to part, or holds it back for a reorder injection, or
+// appends it twice for a duplicate one. t.mu is held.
+func (t *topic) place(part int32, r record, k Kind, from *producer) drivers.Ack {
+	if k == KindReorder {
+		t.hold(part, r, from)
+		return drivers.Ack{Partition: part, Offset: -1}
 	}
 	off := t.appendRecord(part, r)
 	if k == KindDuplicate {

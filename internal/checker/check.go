@@ -30,6 +30,7 @@ type run struct {
 	truncated bool
 	order     orderTracker
 	tallies   [numChecks]tally
+	delayed   delayedTally
 }
 
 // Run checks the history and returns the result. Errors are for sources

@@ -78,6 +78,9 @@ func (r *run) firstDelivery(p *producer, d *oplog.Delivery, o oplog.Outcome) {
 			r.example(idxRecovered, deliveryExample(d, "unknown send outcome, delivered"))
 		}
 	}
+	if d.Delay > 0 {
+		r.onDelayed(d)
+	}
 	k := sendUnit(p.id, d.Keyed, d.Key, d.Partition)
 	if late, by := r.order.firstDelivery(p, k, d.Seq, d.Time); late {
 		if r.hit(idxReorder, "", d.Time) {

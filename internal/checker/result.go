@@ -57,6 +57,9 @@ type Result struct {
 	// Truncated: some op log ended inside a record (a crashed run); it was
 	// checked up to its last whole record.
 	Truncated bool `json:"truncated,omitempty"`
+	// Delayed measures the delayed messages' first deliveries; nil when
+	// no delayed message was delivered.
+	Delayed *Delayed `json:"delayed,omitempty"`
 }
 
 // Counts are totals over the run.

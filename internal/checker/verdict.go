@@ -4,7 +4,7 @@ import "fmt"
 
 // result turns the tallies into checks with verdicts and notes.
 func (r *run) result() *Result {
-	res := &Result{Counts: r.counts, Truncated: r.truncated, Checks: make(map[string]*Check, numChecks)}
+	res := &Result{Counts: r.counts, Truncated: r.truncated, Checks: make(map[string]*Check, numChecks), Delayed: r.delayed.result()}
 	for i, name := range Names() {
 		t := &r.tallies[i]
 		c := &Check{Count: t.count, Detail: t.detail, Examples: t.examples, InWindows: t.inWindows}

@@ -5,13 +5,14 @@ import (
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
 
-// Span is one workload phase's name, mode, target rate, time span (s since
-// the run origin, warm-up already cut off) and the messages its producers
-// sent and had acked after warm-up (exact, unlike the 1 s series).
+// Span is one workload phase's name, mode, message kind ("" for plain),
+// target rate, time span (s since the run origin, warm-up already cut off)
+// and the messages its producers sent and had acked after warm-up (exact,
+// unlike the 1 s series).
 type Span struct {
-	Name, Mode, Rate string
-	From, To         float64
-	Sent, Acked      int64
+	Name, Mode, Kind, Rate string
+	From, To               float64
+	Sent, Acked            int64
 }
 
 // Phases measures each span: rates from its counts, latencies from the
@@ -32,7 +33,7 @@ func Phases(dir string, originUnixNs int64, spans0 []Span) ([]summary.PhaseStats
 	for i, sp := range spans0 {
 		hs := hists[i]
 		out[i] = summary.PhaseStats{
-			Name: sp.Name, Mode: sp.Mode, Rate: sp.Rate, From: sp.From, To: sp.To,
+			Name: sp.Name, Mode: sp.Mode, Kind: sp.Kind, Rate: sp.Rate, From: sp.From, To: sp.To,
 			SendRate: rate(sp.Sent, sp.To-sp.From), AckRate: rate(sp.Acked, sp.To-sp.From),
 			Latency: summary.Latency{
 				PublishResponse: recorder.Summarize(hs["publish"]),

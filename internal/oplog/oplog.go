@@ -6,6 +6,11 @@
 // Files start with a 8-byte header ("BBOPS" + version + kind + 0) followed by
 // varint-encoded records. Times are ns since the run's origin (monotonic).
 // A file cut short by a crash is read up to its last whole record.
+//
+// Versions: producer logs are version 1. Consumer logs are written as
+// version 2, which adds the delay of a delayed message (Delivery.Delay) to
+// a delivery record; version 1 consumer logs (older runs) are still read,
+// their deliveries having no delay.
 package oplog
 
 import (
@@ -81,32 +86,50 @@ type Delivery struct {
 	Offset      int64 // -1 unknown
 	Time        int64 // ns: when the harness got it
 	Intended    int64 // ns: envelope's intended send time
+	// Delay is the delay the message was sent with (drivers.KindDelayed,
+	// from drivers.Delivery.Delay), ns; 0 for every other message. Only
+	// KindDelivery records carry it; a negative delay is stored as 0.
+	Delay int64
 }
 
 // File kinds in the header.
 const (
 	fileSends      = 'S'
 	fileDeliveries = 'D'
-	version        = '1'
 )
+
+// Format versions in the header: sends are version 1; deliveries are
+// written as version 2 (delays) and read as 1 or 2.
+const (
+	sendVersion      = '1'
+	deliveryVersion1 = '1'
+	deliveryVersion  = '2'
+)
+
+// flagDelayed marks a version-2 delivery record that carries a delay.
+const flagDelayed = 1 << 6
 
 // ErrFormat reports a file that is not an oplog of the expected kind.
 var ErrFormat = errors.New("not a brokerbench op log")
 
-func header(kind byte) []byte { return []byte{'B', 'B', 'O', 'P', 'S', version, kind, 0} }
+func header(version, kind byte) []byte { return []byte{'B', 'B', 'O', 'P', 'S', version, kind, 0} }
 
-func readHeader(r io.Reader, kind byte) error {
+// readHeader reads the header of a log of kind and returns its version,
+// which must be one of versions.
+func readHeader(r io.Reader, kind byte, versions ...byte) (byte, error) {
 	var h [8]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return fmt.Errorf("%w: %v", ErrFormat, err)
+		return 0, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
-	want := header(kind)
-	for i := range h {
-		if h[i] != want[i] {
-			return ErrFormat
+	for _, v := range versions {
+		if string(h[:]) == string(header(v, kind)) {
+			return v, nil
 		}
 	}
-	return nil
+	if string(h[:5]) == "BBOPS" && h[6] == kind {
+		return 0, fmt.Errorf("%w: version %q of this kind of log is not known to this build", ErrFormat, h[5])
+	}
+	return 0, ErrFormat
 }
 
 // SendWriter appends Send records. It is not safe for concurrent use; the
@@ -122,7 +145,7 @@ type SendWriter struct {
 // caller's to call.
 func NewSendWriter(w io.Writer) (*SendWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.Write(header(fileSends)); err != nil {
+	if _, err := bw.Write(header(sendVersion, fileSends)); err != nil {
 		return nil, err
 	}
 	return &SendWriter{w: bw, prevSeq: ^uint64(0)}, nil
@@ -160,7 +183,7 @@ type SendReader struct {
 // NewSendReader checks the header and returns a reader.
 func NewSendReader(r io.Reader) (*SendReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	if err := readHeader(br, fileSends); err != nil {
+	if _, err := readHeader(br, fileSends, sendVersion); err != nil {
 		return nil, err
 	}
 	return &SendReader{r: br, prevSeq: ^uint64(0)}, nil
@@ -264,7 +287,7 @@ type DeliveryWriter struct {
 // NewDeliveryWriter writes the header and returns a writer.
 func NewDeliveryWriter(w io.Writer) (*DeliveryWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.Write(header(fileDeliveries)); err != nil {
+	if _, err := bw.Write(header(deliveryVersion, fileDeliveries)); err != nil {
 		return nil, err
 	}
 	return &DeliveryWriter{w: bw}, nil
@@ -280,6 +303,10 @@ func (dw *DeliveryWriter) Write(d *Delivery) error {
 	if d.Keyed {
 		flags |= 1 << 5
 	}
+	delayed := d.Kind == KindDelivery && d.Delay > 0
+	if delayed {
+		flags |= flagDelayed
+	}
 	b = append(b, flags)
 	b = binary.AppendVarint(b, d.Time-dw.prevTime)
 	if d.Kind != KindUnexpected {
@@ -289,6 +316,9 @@ func (dw *DeliveryWriter) Write(d *Delivery) error {
 			b = binary.AppendUvarint(b, uint64(d.Key))
 		}
 		b = binary.AppendVarint(b, d.Time-d.Intended)
+		if delayed {
+			b = binary.AppendUvarint(b, uint64(d.Delay))
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(int64(d.Partition)+1))
 	b = binary.AppendUvarint(b, uint64(d.Offset+1))
@@ -300,19 +330,21 @@ func (dw *DeliveryWriter) Write(d *Delivery) error {
 // Flush writes buffered records to the underlying writer.
 func (dw *DeliveryWriter) Flush() error { return dw.w.Flush() }
 
-// DeliveryReader reads Delivery records.
+// DeliveryReader reads Delivery records of either version.
 type DeliveryReader struct {
 	r        *bufio.Reader
 	prevTime int64
+	version  byte
 }
 
 // NewDeliveryReader checks the header and returns a reader.
 func NewDeliveryReader(r io.Reader) (*DeliveryReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	if err := readHeader(br, fileDeliveries); err != nil {
+	v, err := readHeader(br, fileDeliveries, deliveryVersion, deliveryVersion1)
+	if err != nil {
 		return nil, err
 	}
-	return &DeliveryReader{r: br}, nil
+	return &DeliveryReader{r: br, version: v}, nil
 }
 
 // Read returns the next record, io.EOF at a clean end, and
@@ -327,6 +359,10 @@ func (dr *DeliveryReader) Read(d *Delivery) error {
 	if d.Kind < KindDelivery || d.Kind > KindAckFailed {
 		return fmt.Errorf("%w: bad delivery kind %d", ErrFormat, d.Kind)
 	}
+	delayed := flags&flagDelayed != 0
+	if delayed && (dr.version == deliveryVersion1 || d.Kind != KindDelivery) || flags&(1<<7) != 0 {
+		return fmt.Errorf("%w: bad delivery flags %#x", ErrFormat, flags)
+	}
 	d.Time = dr.prevTime + rd.varint()
 	if d.Kind != KindUnexpected {
 		d.Producer = uint32(rd.uvarint())
@@ -335,6 +371,9 @@ func (dr *DeliveryReader) Read(d *Delivery) error {
 			d.Key = uint32(rd.uvarint())
 		}
 		d.Intended = d.Time - rd.varint()
+		if delayed {
+			d.Delay = int64(rd.uvarint())
+		}
 	}
 	d.Partition = int32(int64(rd.uvarint()) - 1)
 	d.Offset = int64(rd.uvarint()) - 1

@@ -25,6 +25,7 @@ func deliveryHandler(rec *recorder.Consumer, now func() int64, errs *errorTally,
 		} else {
 			r.Producer, r.Seq, r.Intended = env.Producer, env.Seq, env.Intended
 			r.Keyed, r.Key = env.Keyed, env.Key
+			r.Delay = int64(d.Delay)
 		}
 		rec.Record(&r)
 		if d.Ack == nil {

@@ -34,6 +34,7 @@ func (r *run) finish() (*summary.Summary, error) {
 	}
 	r.healAll() // again: after a panic or an early error the workload did not
 	events := r.driverEvents()
+	counters := r.driverCounters()
 	if r.drv != nil {
 		keep(r.safely("closing driver", r.drv.Close))
 	}
@@ -69,11 +70,11 @@ func (r *run) finish() (*summary.Summary, error) {
 		s.Phases, err = faultstats.Phases(r.dir, r.rec.Origin().UnixNano(), r.phaseSpans())
 		keep(err)
 		if res != nil {
-			s.Counts, s.Checks, s.ChecksTruncated = res.Counts, res.Checks, res.Truncated
+			s.Counts, s.Checks, s.ChecksTruncated, s.Delayed = res.Counts, res.Checks, res.Truncated, res.Delayed
 		}
 		keep(r.logChecks(s, events))
 		s.Faults, err = faultstats.Compute(r.dir, faultstats.Input{
-			Records: recs, Checks: s.Checks, TargetRate: s.Throughput.TargetRate,
+			Records: recs, Checks: withEarly(s.Checks, s.Delayed), TargetRate: s.Throughput.TargetRate,
 			MeasureStart: float64(r.warmupEnd) / 1e9, SendEnd: sendEnd, OriginUnixNs: r.rec.Origin().UnixNano(),
 		})
 		keep(err)
@@ -81,6 +82,7 @@ func (r *run) finish() (*summary.Summary, error) {
 	keep(r.writeEvents(events))
 	s.Errors = r.errs.list()
 	s.Events, s.EventsDropped = capEvents(events)
+	s.DriverCounters = counters
 	r.mu.Lock()
 	if r.failure != nil {
 		s.Error = r.failure.Error()
@@ -120,7 +122,7 @@ func (r *run) baseSummary() *summary.Summary {
 		Driver:      r.driverInfo(),
 		Environment: summary.CurrentEnvironment(),
 		Workload: summary.Workload{
-			Mode: w.Mode.String(), Rate: rate, Producers: w.Producers, Consumers: w.Consumers,
+			Mode: w.Mode.String(), Kind: kindName(w.Kind), Rate: rate, Producers: w.Producers, Consumers: w.Consumers,
 			Window: w.Window, MessageSize: w.MessageSize, Keys: w.Keys.Count, Partitions: parts,
 			Warmup: w.Warmup.Seconds(), Duration: w.Duration.Seconds(),
 		},
@@ -189,6 +191,47 @@ func (r *run) driverEvents() []drivers.Event {
 	return evs
 }
 
+// driverCounters reads the driver's counters (drivers.Counters) once,
+// after every producer and consumer closed and before the driver closes;
+// nil when it counts nothing.
+func (r *run) driverCounters() map[string]int64 {
+	src, ok := r.drv.(drivers.Counters)
+	if !ok {
+		return nil
+	}
+	var cs map[string]int64
+	if err := r.safely("reading driver counters", func() error { cs = src.Counters(); return nil }); err != nil {
+		r.setFailure(err)
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs
+}
+
+// withEarly adds the early deliveries of delayed messages to checks as
+// "delivered_early", so each fault's anomalies count those that happened
+// while it was active; checks itself is not changed.
+func withEarly(checks map[string]*checker.Check, d *checker.Delayed) map[string]*checker.Check {
+	if d == nil || len(d.InWindows) == 0 {
+		return checks
+	}
+	out := make(map[string]*checker.Check, len(checks)+1)
+	for k, v := range checks {
+		out[k] = v
+	}
+	out["delivered_early"] = &checker.Check{Verdict: checker.VerdictInvalid, Count: d.Early, InWindows: d.InWindows}
+	return out
+}
+
+// kindName is the summary spelling of a message kind: "" for plain.
+func kindName(k drivers.Kind) string {
+	if k.Normal() == drivers.KindPlain {
+		return ""
+	}
+	return string(k)
+}
+
 // maxSummaryEvents caps the events copied into summary.json; events.jsonl
 // has them all.
 const maxSummaryEvents = 1000
@@ -243,7 +286,7 @@ func (r *run) phaseSpans() []faultstats.Span {
 		if !p.phase.Rate.Max {
 			rate = fmt.Sprintf("%g", p.phase.Rate.PerSecond)
 		}
-		out[i] = faultstats.Span{Name: p.phase.Name, Mode: p.phase.Mode.String(), Rate: rate,
+		out[i] = faultstats.Span{Name: p.phase.Name, Mode: p.phase.Mode.String(), Kind: kindName(p.phase.Kind), Rate: rate,
 			From: float64(max(p.start, r.warmupEnd)) / 1e9, To: float64(p.end) / 1e9}
 		for _, id := range p.producers {
 			sent, acked := r.rec.Producer(id).Measured()

@@ -291,7 +291,7 @@ func (r *run) openProducers(ctx context.Context, index int, ph scenarios.Phase) 
 	var loops []*producerLoop
 	for j := 0; j < w.Producers; j++ {
 		id := index*w.Producers + j
-		cfg := drivers.ProducerConfig{ID: id, Topic: w.Destination, Mode: ph.Mode, Window: ph.Window}
+		cfg := drivers.ProducerConfig{ID: id, Topic: w.Destination, Mode: ph.Mode, Window: ph.Window, Kind: ph.Kind.Normal()}
 		p, err := r.drv.NewProducer(ctx, cfg)
 		if err != nil {
 			for _, l := range loops {

@@ -41,8 +41,10 @@ type FaultWindow struct {
 // origin; rates msg/s; latencies from the interval histograms that
 // overlap the phase (1 s resolution), warm-up excluded.
 type PhaseStats struct {
-	Name     string  `json:"name"`
-	Mode     string  `json:"mode"`
+	Name string `json:"name"`
+	Mode string `json:"mode"`
+	// Kind is the phase's message kind; omitted when plain.
+	Kind     string  `json:"kind,omitempty"`
 	Rate     string  `json:"rate"` // target: msg/s or "max"
 	From     float64 `json:"from_s"`
 	To       float64 `json:"to_s"`

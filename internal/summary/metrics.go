@@ -24,6 +24,8 @@ func (s *Summary) Metric(name string) (v float64, known bool, note string) {
 		return float64(s.Counts.Delivered), true, ""
 	case "send_rate", "ack_rate", "delivery_rate":
 		return s.rate(name)
+	case "delivered_early":
+		return s.deliveredEarly()
 	}
 	if c, ok := s.Checks[name]; ok {
 		if c.Verdict == "unknown" && name != "unseen" {
@@ -38,6 +40,18 @@ func (s *Summary) Metric(name string) (v float64, known bool, note string) {
 		return float64(stat(p)) / 1e6, true, ""
 	}
 	return 0, false, fmt.Sprintf("unknown metric %q", name)
+}
+
+// deliveredEarly is the delayed section's early count: 0 when deliveries
+// came but none of a delayed message, unknown when nothing was delivered.
+func (s *Summary) deliveredEarly() (float64, bool, string) {
+	switch {
+	case s.Delayed != nil:
+		return float64(s.Delayed.Early), true, ""
+	case s.Counts.Deliveries == 0:
+		return 0, false, "nothing was delivered"
+	}
+	return 0, true, ""
 }
 
 func (s *Summary) rate(name string) (float64, bool, string) {

@@ -35,6 +35,7 @@ func TestEveryMetricResolves(t *testing.T) {
 		}
 	}
 	s.Latency.EndToEnd.Count = 1
+	s.Counts.Deliveries = 8
 	for _, m := range scenarios.Metrics() {
 		if _, known, note := s.Metric(m.Name); !known {
 			t.Errorf("metric %q has no value source: %s", m.Name, note)
@@ -76,5 +77,26 @@ func TestEvaluateUnknownNeverHolds(t *testing.T) {
 	}
 	if got[1].Note == "" {
 		t.Error("an unknown value must say why")
+	}
+}
+
+// TestDeliveredEarly: the delayed section's early count; 0 when messages
+// were delivered but none delayed; unknown when nothing was delivered.
+func TestDeliveredEarly(t *testing.T) {
+	s := sample()
+	if _, known, note := s.Metric("delivered_early"); known || note == "" {
+		t.Errorf("nothing delivered: known %v note %q", known, note)
+	}
+	s.Counts.Deliveries = 8
+	if v, known, _ := s.Metric("delivered_early"); !known || v != 0 {
+		t.Errorf("no delayed deliveries: %v known %v", v, known)
+	}
+	s.Delayed = &checker.Delayed{Delivered: 8, Early: 3}
+	if v, known, _ := s.Metric("delivered_early"); !known || v != 3 {
+		t.Errorf("3 early: %v known %v", v, known)
+	}
+	got := s.Evaluate([]scenarios.Expectation{{Metric: "delivered_early", Op: "==", Value: 0}, {Metric: "delivered_early", Op: "<=", Value: 3}})
+	if got[0].Holds || !got[1].Holds {
+		t.Errorf("evaluate: %+v", got)
 	}
 }

@@ -28,8 +28,8 @@ const (
 	EventsFile   = "events.jsonl"
 )
 
-// Summary is summary.json. Latencies are ns (the _ns suffix of every key),
-// rates msg/s, durations s.
+// Summary is summary.json. Latencies are ns (the _ns suffix of every key;
+// the delayed section's are ms, _ms), rates msg/s, durations s.
 type Summary struct {
 	Schema      string       `json:"schema"`
 	Scenario    string       `json:"scenario"`
@@ -65,6 +65,14 @@ type Summary struct {
 	EventsDropped int             `json:"events_dropped,omitempty"`
 	// Errors are the distinct errors the clients saw, most frequent first.
 	Errors []ErrorCount `json:"errors"`
+	// Delayed measures the deliveries of delayed messages (kind delayed)
+	// against their intended send time plus delay; nil when there were
+	// none. Recomputed from the op logs by `brokerbench check`.
+	Delayed *checker.Delayed `json:"delayed,omitempty"`
+	// DriverCounters are what the driver counted (drivers.Counters), read
+	// once after every producer and consumer closed; nil when the driver
+	// does not count anything.
+	DriverCounters map[string]int64 `json:"driver_counters,omitempty"`
 }
 
 // ErrorCount is one distinct error message seen by the clients.
@@ -88,7 +96,9 @@ type Environment struct {
 
 // Workload repeats the settings that make runs comparable.
 type Workload struct {
-	Mode        string  `json:"mode"`
+	Mode string `json:"mode"`
+	// Kind is the workload's message kind; omitted when plain.
+	Kind        string  `json:"kind,omitempty"`
 	Rate        string  `json:"rate"` // msg/s or "max"
 	Producers   int     `json:"producers"`
 	Consumers   int     `json:"consumers"`
