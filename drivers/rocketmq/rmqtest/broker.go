@@ -22,6 +22,7 @@ type Broker struct {
 	notify  chan struct{} // closed and replaced on every append
 	opaque  int32
 	sends   int64
+	pause   pauseGate // PauseBroker: requests wait (restart.go)
 }
 
 func newBroker(name string, cfg Config) (*Broker, error) {
@@ -66,6 +67,9 @@ func (b *Broker) Stored(topicName string) []int {
 }
 
 func (b *Broker) handle(c *conn, req *command) *command {
+	if !b.pause.wait(b.srv.stop) {
+		return nil
+	}
 	switch req.Code {
 	case reqSend:
 		return b.handleSend(req, false)
