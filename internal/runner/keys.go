@@ -1,9 +1,10 @@
 package runner
 
 import (
+	"math/rand/v2"
+
 	"github.com/brokerbench/brokerbench/internal/summary"
 	"github.com/brokerbench/brokerbench/scenarios"
-	"math/rand/v2"
 )
 
 // keyPicker chooses the key of each message of one producer. Not safe for
