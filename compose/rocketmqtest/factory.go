@@ -12,7 +12,7 @@ import (
 const Name = "rocketmq-test"
 
 // StandIn labels everything run on this backend.
-const StandIn = "rocketmq-test: brokerbench's in-process RocketMQ-protocol test double (rmqtest), NOT Apache RocketMQ — no commit log, no replication; its numbers are meaningless"
+const StandIn = "rocketmq-test: brokerbench's in-process RocketMQ-protocol test double (rmqtest), NOT Apache RocketMQ (no commit log, no replication)"
 
 // Factory registers the backend. Its options are *Options.
 var Factory = compose.Factory{
