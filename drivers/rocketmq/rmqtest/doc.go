@@ -20,4 +20,6 @@
 // half message visible, rollback drops it). Cluster.StopBroker closes one
 // broker's listener and connections for failover tests; the name server
 // keeps routing to it, like a real name server before its broker timeout.
+// RestartBroker brings it back on its address with its data; PauseBroker
+// and ResumeBroker hold and release its requests (restart.go).
 package rmqtest
