@@ -17,7 +17,7 @@ const StandIn = "rocketmq-test: brokerbench's in-process RocketMQ-protocol test 
 // Factory registers the backend. Its options are *Options.
 var Factory = compose.Factory{
 	Name:    Name,
-	Summary: "in-process RocketMQ-protocol name server + N brokers (broker-a, ...) for the rocketmq driver; kill/stop/start/pause/resume per broker; " + StandIn,
+	Summary: "brokerbench's in-process RocketMQ-protocol test double (rmqtest), NOT Apache RocketMQ: a name server + N brokers (broker-a, ...) for the rocketmq driver; kill/stop/start/pause/resume per broker",
 	Options: func() drivers.Options { return DefaultOptions() },
 	Start:   start,
 }
