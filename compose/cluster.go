@@ -102,6 +102,17 @@ type Drop struct {
 	Probability float64
 }
 
+// DriverConfigurer is implemented by clusters whose driver needs more
+// than Endpoints, e.g. the broker addresses a RocketMQ driver creates
+// topics on. The harness calls DriverOptions once, before opening the
+// driver, with the scenario's driver name and decoded options; it opens
+// the driver with the result. Implementations return a changed copy (the
+// scenario's options stay as written, and so does what the run stores as
+// its effective scenario) or opts itself for drivers they do not know.
+type DriverConfigurer interface {
+	DriverOptions(driver string, opts drivers.Options) (drivers.Options, error)
+}
+
 // ErrUnsupported is returned (wrapped) by a backend asked for something it
 // cannot do.
 var ErrUnsupported = errors.ErrUnsupported

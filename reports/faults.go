@@ -11,7 +11,8 @@ import (
 
 // writeFaults writes one block per fault: when and where it acted, the
 // send/ack rates and p99 publish latency before, during and after it,
-// the recovery times and the anomalies that happened while it was active.
+// the recovery times, the anomalies that happened while it was active and
+// the keys whose sends failed or went unknown meanwhile.
 func writeFaults(w *errWriter, s *summary.Summary) {
 	if len(s.Faults) == 0 {
 		return
@@ -52,7 +53,21 @@ func writeFaults(w *errWriter, s *summary.Summary) {
 		w.printf("      recovery: first ack after %s, send rate back to 90%% after %s, ack rate after %s\n",
 			secsText(f.FirstAckAfterS), secsText(f.SendRateBackS), secsText(f.AckRateBackS))
 		w.printf("      anomalies while active: %s\n", anomaliesText(f.Anomalies))
+		w.printf("      keys with failed/unknown sends while active: %s\n", affectedKeysText(f.KeysAffected, f.KeysAffectedFirst))
 	}
+}
+
+// affectedKeysText is "none", "2 (k3, k12)" or, when only the first keys are
+// listed, "21 (k9, k100, …, 13 more)".
+func affectedKeysText(n int, first []string) string {
+	if n == 0 {
+		return "none"
+	}
+	list := strings.Join(first, ", ")
+	if more := n - len(first); more > 0 {
+		list += fmt.Sprintf(", … %d more", more)
+	}
+	return fmt.Sprintf("%d (%s)", n, list)
 }
 
 func secsText(v *float64) string {

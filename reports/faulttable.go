@@ -15,6 +15,7 @@ type faultRow struct {
 	Windows             []faultWindowRow // before, during, after
 	FirstAck, SendBack  string
 	AckBack, Anomalies  string
+	Keys                string // keys with failed/unknown sends while active
 }
 
 type faultWindowRow struct {
@@ -32,7 +33,7 @@ func faultRows(stats []summary.FaultStats, checked bool) []faultRow {
 			Label: faultLabel(st.Record), Spec: specText(st.Record), Active: activeText(st),
 			Error: st.Error, HealError: st.HealError,
 			FirstAck: secsText(st.FirstAckAfterS), SendBack: secsText(st.SendRateBackS), AckBack: secsText(st.AckRateBackS),
-			Anomalies: anomaliesText(st.Anomalies),
+			Anomalies: anomaliesText(st.Anomalies), Keys: affectedKeysText(st.KeysAffected, st.KeysAffectedFirst),
 		}
 		for _, w := range []faultWindowRow{{Name: partBefore, W: st.Before}, {Name: partDuring, W: st.During}, {Name: partAfter, W: st.After}} {
 			w.Empty = w.W.To <= w.W.From

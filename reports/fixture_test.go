@@ -14,6 +14,7 @@ import (
 	"github.com/brokerbench/brokerbench/faults"
 	"github.com/brokerbench/brokerbench/internal/checker"
 	"github.com/brokerbench/brokerbench/internal/faultstats"
+	"github.com/brokerbench/brokerbench/internal/oplog"
 	"github.com/brokerbench/brokerbench/internal/recorder"
 	"github.com/brokerbench/brokerbench/internal/summary"
 )
@@ -88,6 +89,7 @@ func writeFixture(t testing.TB, dir string, f fixtureRun) string {
 	}
 	pts := f.writeSeries(t, dir)
 	f.writeFaultLog(t, dir)
+	f.writeSendLog(t, dir)
 	if !f.noSummary {
 		f.writeSummary(t, dir, pts)
 	}
@@ -299,6 +301,42 @@ func (f fixtureRun) faultStats(t testing.TB, dir string, checks map[string]*chec
 	})
 	must(t, err)
 	return st
+}
+
+// writeSendLog writes one producer's op log holding only the sends that
+// went wrong while a fault was active (fault i: keys 20i .. 20i+7i+2
+// failed or unknown, one of them twice): what the per-fault affected keys
+// are computed from. No acked sends, so no first ack after a fault. No
+// faults: no op log.
+func (f fixtureRun) writeSendLog(t testing.TB, dir string) {
+	if len(f.faults) == 0 {
+		return
+	}
+	p := oplog.SendPath(dir, 0)
+	must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	out, err := os.Create(p)
+	must(t, err)
+	w, err := oplog.NewSendWriter(out)
+	must(t, err)
+	seq := uint64(0)
+	send := func(key uint32, o oplog.Outcome, at float64) {
+		seq++
+		ns := int64(at * 1e9)
+		must(t, w.Write(&oplog.Send{Seq: seq, Key: key, Outcome: o, Flags: oplog.FlagKeyed, Partition: -1, Offset: -1,
+			Intended: ns - 1e6, Sent: ns - 1e6, Done: ns, Next: seq + 1}))
+	}
+	for i, rec := range f.faults {
+		n := 7*i + 3
+		for j := range n {
+			o := oplog.Failed
+			if j%2 == 1 {
+				o = oplog.Unknown
+			}
+			send(uint32(i*20+j), o, rec.Start+0.1+0.01*float64(j))
+		}
+		send(uint32(i*20), oplog.Failed, rec.Start+0.2)
+	}
+	must(t, w.Flush(), out.Close())
 }
 
 // writeFaultLog writes faults.jsonl: a start and a heal event per fault.

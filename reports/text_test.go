@@ -102,3 +102,27 @@ func TestSeriesRowsSamplesLongRuns(t *testing.T) {
 		t.Fatal("the worst second was sampled away")
 	}
 }
+
+// TestTextFaults: the text report's per-fault block shows the windows,
+// the recovery, the anomalies and the keys whose sends failed or went
+// unknown while the fault was active (computed from the op log).
+func TestTextFaults(t *testing.T) {
+	dir := writeFixture(t, filepath.Join(t.TempDir(), "run"), faultyRun())
+	r, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"  #0 kill leader-of events/0 at 6s for 3s  → node broker-2\n",
+		"      anomalies while active: lost 2\n      keys with failed/unknown sends while active: 3 (k0, k1, k2)\n",
+		"      keys with failed/unknown sends while active: 10 (k20, k21, k22, k23, k24, k25, k26, k27, … 2 more)\n",
+	} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("text report lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 
 func TestBundledList(t *testing.T) {
 	want := []string{"delayed", "kafka-leader-kill", "kafka-modes", "nemesis-random", "null", "quickstart", "rabbitmq-link-latency", "rabbitmq-modes",
-		"rabbitmq-modes-quorum", "rabbitmq-quorum-leader-kill", "rabbitmq-quorum-partition", "rocketmq-modes", "selftest", "stall"}
+		"rabbitmq-modes-quorum", "rabbitmq-quorum-leader-kill", "rabbitmq-quorum-partition", "rocketmq-modes", "rocketmq-ordered-broker-crash", "selftest", "stall"}
 	if got := Bundled(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Bundled() = %v, want %v", got, want)
 	}
@@ -125,7 +125,7 @@ func TestOpen(t *testing.T) {
 		t.Errorf("Open(big) error = %v", err)
 	}
 	if _, err := Open("nosuch", testRegistry(), nil); err == nil ||
-		err.Error() != `scenario "nosuch": no such file, and not a bundled scenario (bundled: delayed, kafka-leader-kill, kafka-modes, nemesis-random, null, quickstart, rabbitmq-link-latency, rabbitmq-modes, rabbitmq-modes-quorum, rabbitmq-quorum-leader-kill, rabbitmq-quorum-partition, rocketmq-modes, selftest, stall)` {
+		err.Error() != `scenario "nosuch": no such file, and not a bundled scenario (bundled: delayed, kafka-leader-kill, kafka-modes, nemesis-random, null, quickstart, rabbitmq-link-latency, rabbitmq-modes, rabbitmq-modes-quorum, rabbitmq-quorum-leader-kill, rabbitmq-quorum-partition, rocketmq-modes, rocketmq-ordered-broker-crash, selftest, stall)` {
 		t.Errorf("Open(nosuch) error = %v", err)
 	}
 	if _, err := Open(filepath.Join(dir, "nosuch.yaml"), testRegistry(), nil); err == nil || !strings.HasPrefix(err.Error(), "reading scenario: ") {

@@ -80,7 +80,7 @@ func TestList(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"memory", "null", "quickstart", "selftest", "stall", "FAULT KINDS", "(message kinds: plain, delayed)"} {
+	for _, want := range []string{"memory", "null", "quickstart", "selftest", "stall", "FAULT KINDS", "(message kinds: plain, delayed)", "rocketmq-test", "NOT Apache RocketMQ"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list output lacks %q:\n%s", want, out)
 		}

@@ -1,7 +1,8 @@
 // Package faultstats measures what each fault of a run did to the clients:
 // throughput and p99 latency before, during and after it, the time to the
 // first ack after it began, the time until the rate was back to 90 % of
-// target, and the anomalies that happened while it was active. It reads
+// target, the anomalies that happened while it was active and the keys
+// whose sends failed or went unknown meanwhile. It reads
 // only the run directory (series.jsonl, latency.hlog, the op logs), so it
 // works on stored runs.
 package faultstats
@@ -74,7 +75,8 @@ func Compute(dir string, in Input) ([]Stats, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	firstAcks, err := firstAcksAfter(dir, in.Records)
+	keys := newKeyTally(in.Records, in.SendEnd)
+	firstAcks, err := firstAcksAfter(dir, in.Records, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +84,7 @@ func Compute(dir string, in Input) ([]Stats, error) {
 	var spans []span
 	for i, r := range in.Records {
 		out[i] = Stats{Record: r, FirstAckAfterS: firstAcks[i], Anomalies: anomaliesIn(in.Checks, i)}
+		out[i].KeysAffected, out[i].KeysAffectedFirst = keys.result(i)
 		from, to := spanOf(r, in.SendEnd)
 		if to <= from {
 			spans = append(spans, span{}, span{}, span{})
@@ -237,8 +240,8 @@ func mergeSpans(dir string, originUnixNs int64, spans []span, tags []string) ([]
 }
 
 // firstAcksAfter scans the send logs once for each fault's first ack at or
-// after its start.
-func firstAcksAfter(dir string, recs []faults.Record) ([]*float64, error) {
+// after its start; every send also goes to keys.
+func firstAcksAfter(dir string, recs []faults.Record, keys *keyTally) ([]*float64, error) {
 	best := make([]int64, len(recs))
 	for i := range best {
 		best[i] = math.MaxInt64
@@ -248,7 +251,7 @@ func firstAcksAfter(dir string, recs []faults.Record) ([]*float64, error) {
 		return nil, err
 	}
 	for _, p := range paths {
-		if err := scanAcks(p, recs, best); err != nil {
+		if err := scanAcks(p, recs, best, keys); err != nil {
 			return nil, err
 		}
 	}
@@ -262,7 +265,7 @@ func firstAcksAfter(dir string, recs []faults.Record) ([]*float64, error) {
 	return out, nil
 }
 
-func scanAcks(path string, recs []faults.Record, best []int64) error {
+func scanAcks(path string, recs []faults.Record, best []int64, keys *keyTally) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -274,6 +277,7 @@ func scanAcks(path string, recs []faults.Record, best []int64) error {
 	}
 	var s oplog.Send
 	for r.Read(&s) == nil {
+		keys.add(&s)
 		if s.Outcome != oplog.OK {
 			continue
 		}

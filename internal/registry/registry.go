@@ -10,6 +10,7 @@ import (
 	"github.com/brokerbench/brokerbench/compose"
 	"github.com/brokerbench/brokerbench/compose/kfake"
 	rabbitlocal "github.com/brokerbench/brokerbench/compose/rabbitmq"
+	"github.com/brokerbench/brokerbench/compose/rocketmqtest"
 	"github.com/brokerbench/brokerbench/drivers"
 	"github.com/brokerbench/brokerbench/drivers/kafka"
 	"github.com/brokerbench/brokerbench/drivers/memory"
@@ -32,6 +33,7 @@ var driverFactories = []drivers.Factory{
 var clusterFactories = []compose.Factory{
 	rabbitlocal.Factory,
 	kfake.Factory,
+	rocketmqtest.Factory,
 }
 
 // FaultKind describes a fault kind for `brokerbench list`.

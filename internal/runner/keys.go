@@ -2,8 +2,8 @@ package runner
 
 import (
 	"math/rand/v2"
-	"strconv"
 
+	"github.com/brokerbench/brokerbench/internal/summary"
 	"github.com/brokerbench/brokerbench/scenarios"
 )
 
@@ -18,10 +18,11 @@ type keyPicker struct {
 }
 
 // keyBytes returns the broker key of every key id: "k0", "k1", ...
+// (summary.KeyName).
 func keyBytes(n int) [][]byte {
 	out := make([][]byte, n)
 	for i := range out {
-		out[i] = []byte("k" + strconv.Itoa(i))
+		out[i] = []byte(summary.KeyName(uint32(i)))
 	}
 	return out
 }

@@ -181,7 +181,13 @@ func (r *run) execute(ctx context.Context) error {
 			return fmt.Errorf("cluster.proxy: %w", err)
 		}
 	}
-	if r.drv, err = fac.Open(ctx, r.sc.Driver.Options, env); err != nil {
+	dopts := r.sc.Driver.Options
+	if dc, ok := r.cluster.(compose.DriverConfigurer); ok {
+		if dopts, err = dc.DriverOptions(r.sc.Driver.Name, dopts); err != nil {
+			return fmt.Errorf("cluster %s: driver options: %w", r.sc.Cluster.Backend, err)
+		}
+	}
+	if r.drv, err = fac.Open(ctx, dopts, env); err != nil {
 		return fmt.Errorf("opening driver %s: %w", fac.Name, err)
 	}
 	r.info = r.drv.Info()

@@ -1,6 +1,10 @@
 package summary
 
-import "github.com/brokerbench/brokerbench/faults"
+import (
+	"strconv"
+
+	"github.com/brokerbench/brokerbench/faults"
+)
 
 // FaultStats is one fault with its effect. Times are s; latencies ns.
 type FaultStats struct {
@@ -20,7 +24,21 @@ type FaultStats struct {
 	// Anomalies counts each check's anomalies that happened while the
 	// fault was active (by the time of the anomaly).
 	Anomalies map[string]int64 `json:"anomalies,omitempty"`
+	// KeysAffected counts the distinct message keys with at least one
+	// failed or unknown send whose outcome came while the fault was
+	// active (keyed workloads only; in a oneway phase every send is
+	// unknown, so every key sent then counts). KeysAffectedFirst lists
+	// the first MaxKeysListed of them by key id, as sent ("k3").
+	KeysAffected      int      `json:"keys_affected,omitempty"`
+	KeysAffectedFirst []string `json:"keys_affected_first,omitempty"`
 }
+
+// MaxKeysListed is how many affected keys FaultStats.KeysAffectedFirst
+// names at most.
+const MaxKeysListed = 8
+
+// KeyName is the message key the harness sends for key id: "k<id>".
+func KeyName(id uint32) string { return "k" + strconv.FormatUint(uint64(id), 10) }
 
 // FaultWindow is a time span around a fault and what the clients saw in it.
 type FaultWindow struct {

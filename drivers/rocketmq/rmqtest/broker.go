@@ -25,6 +25,7 @@ type Broker struct {
 
 	sched scheduler // delayed messages (delay.go)
 	tx    txStore   // transaction half messages (tx.go)
+	pause pauseGate // PauseBroker: requests wait (restart.go)
 }
 
 func newBroker(name string, cfg Config) (*Broker, error) {
@@ -69,6 +70,9 @@ func (b *Broker) Stored(topicName string) []int {
 }
 
 func (b *Broker) handle(c *conn, req *command) *command {
+	if !b.pause.wait(b.srv.stop) {
+		return nil
+	}
 	switch req.Code {
 	case reqSend:
 		return b.handleSend(req, false)

@@ -14,6 +14,8 @@ type Config struct {
 	// Brokers is the number of brokers (each a master, broker id 0);
 	// default 1. Broker i is named "broker-i".
 	Brokers int
+	// Names, when set, are the broker names (one per broker, in order).
+	Names []string
 	// RetryDelay is how long a message sent back for retry waits before
 	// it can be pulled; default 500ms. Real RocketMQ waits 10s and more;
 	// this double shortens it.
@@ -83,7 +85,11 @@ func Start(cfg Config) (*Cluster, error) {
 		return nil, err
 	}
 	for i := range cfg.Brokers {
-		b, err := newBroker(fmt.Sprintf("broker-%d", i), cfg)
+		name := fmt.Sprintf("broker-%d", i)
+		if i < len(cfg.Names) {
+			name = cfg.Names[i]
+		}
+		b, err := newBroker(name, cfg)
 		if err != nil {
 			c.Close()
 			return nil, err

@@ -35,4 +35,6 @@
 // 40 (consumer ids changed). Cluster.StopBroker closes one
 // broker's listener and connections for failover tests; the name server
 // keeps routing to it, like a real name server before its broker timeout.
+// RestartBroker brings it back on its address with its data; PauseBroker
+// and ResumeBroker hold and release its requests (restart.go).
 package rmqtest
