@@ -55,9 +55,14 @@
 //     transaction.commit/rollback/unknown fractions, and for unknown the
 //     check-back answer (commit with fraction transaction.check_commit).
 //     The check-back finds the same decision from the message alone. A
-//     send whose final state is commit returns its ack (the real queue's
-//     partition, offset -1; for an unknown message the broker makes it
-//     visible only after the check-back), rollback returns drivers.Fail;
+//     send whose local state is commit returns its ack (the real queue's
+//     partition, offset -1); one whose final state is rollback (local or
+//     by check-back) returns drivers.Fail, so a delivery of it is an
+//     aborted read; one left unknown that the check-back will commit has
+//     an unknown outcome (it is not visible when Send returns, so acking
+//     it would let later messages of its key overtake it: a reorder
+//     RocketMQ never promised against), and its delivery counts as
+//     recovered — tx_checkback_commit says how many to expect;
 //     an error before the half message was accepted is classified as for
 //     plain sends, and a half message stored without SEND_OK has an
 //     unknown outcome. Sync calls SendMessageInTransaction (the only

@@ -54,10 +54,13 @@ func (d *Driver) newTxProducer(cfg drivers.ProducerConfig) (drivers.Producer, er
 	return p, nil
 }
 
-// Send sends m in a transaction and returns its final outcome: the ack
+// Send sends m in a transaction and returns its outcome: the ack
 // (partition of the real queue, offset -1: the broker stores the message
-// in its queue only when the transaction commits) when the decision is
-// commit, directly or by check-back; drivers.Fail when it is rollback. An
+// in its queue only when the transaction commits) when the local
+// transaction commits; drivers.Fail when the decision is rollback, local
+// or by check-back; an unknown outcome (errTxPending) when the local
+// state is unknown and the check-back will commit it — the message is not
+// committed yet when Send returns. An
 // error before the half message was accepted is classified as for plain
 // sends. A half message the broker stored without SEND_OK (flush or
 // replication not confirmed) is rolled back by the client, but the
@@ -83,8 +86,20 @@ func (p *TxProducer) Send(ctx context.Context, m *drivers.Message) (drivers.Ack,
 		}
 		return drivers.NoAck, drivers.Fail(errors.New("rocketmq: transaction rolled back (" + how + ")"))
 	}
+	if x.local == primitive.UnknowState {
+		// Committed only when the broker checks back (after seconds on
+		// a real broker): it is not visible yet, so it is not acked —
+		// its outcome is unknown, and a delivery counts as recovered.
+		// (Acking it here would make every later message of its key
+		// overtake it: a reorder RocketMQ never promised against.)
+		return drivers.NoAck, errTxPending
+	}
 	return drivers.Ack{Partition: p.d.partition(res.MessageQueue), Offset: -1}, nil
 }
+
+// errTxPending is the outcome of a transactional message left unknown
+// whose check-back will commit it.
+var errTxPending = errors.New("rocketmq: transaction left unknown, to be committed by the broker's check-back (outcome unknown until then)")
 
 // sendInTransaction calls SendMessageInTransaction, turning a panic of
 // the client (it dereferences the broker's message id without checking

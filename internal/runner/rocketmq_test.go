@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -76,4 +78,57 @@ func TestRocketMQOrderedBrokerCrashScenario(t *testing.T) {
 	assertCleanEnd(t, res.Dir)
 	t.Logf("sent %d acked %d failed %d unknown %d; %d keys affected %v; drain %.1fs",
 		s.Counts.Sent, s.Counts.Acked, s.Counts.Failed, s.Counts.Unknown, f.KeysAffected, f.KeysAffectedFirst, s.Drain.Seconds)
+}
+
+// TestRocketMQModesScenario runs the bundled rocketmq-modes, shortened, on
+// the rocketmq-test cluster (the project's RocketMQ-protocol test double,
+// not Apache RocketMQ): one phase per send mode and message kind — sync,
+// async, oneway, ordered, delayed, transactional, batch — must pass every
+// expectation (no loss, no duplicate, no reorder, no rolled-back message
+// delivered, no delayed message delivered early), and the driver's
+// counters must show the transactions and batches. Skipped under -race
+// (see TestRocketMQOrderedBrokerCrashScenario).
+func TestRocketMQModesScenario(t *testing.T) {
+	if raceEnabled {
+		t.Skip("push consumers skipped under -race: data race inside rocketmq-client-go v2.1.2; run without -race")
+	}
+	reg := registry.Default()
+	src, _ := scenarios.BundledSource("rocketmq-modes")
+	sets := []string{"cluster.backend=rocketmq-test", "cluster.nodes=1",
+		"driver.options.name_servers=[]", "driver.options.broker_addrs=[]", "driver.options.batch.linger=50ms",
+		"workload.warmup=500ms", "workload.drain_quiet=2s", "workload.rate=400"}
+	for i := range 7 {
+		sets = append(sets, fmt.Sprintf("workload.phases.%d.duration=2s", i), fmt.Sprintf("workload.phases.%d.rate=200", i))
+	}
+	// Batches group messages per key (ordered: true): give the batch
+	// phase enough messages per key and linger to fill batches.
+	sets = append(sets, "workload.phases.6.rate=2000")
+	sc := load(t, reg, string(src), sets...)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	res := runIt(t, ctx, reg, sc)
+	s := res.Summary
+	if !s.Passed {
+		b, _ := json.MarshalIndent(s.Checks, "", " ")
+		t.Fatalf("rocketmq-modes: %s\n%s", failed(s), b)
+	}
+	if len(s.Phases) != 7 {
+		t.Fatalf("%d phases, want 7", len(s.Phases))
+	}
+	for _, ph := range s.Phases {
+		if ph.AckRate == 0 && ph.Mode != "oneway" {
+			t.Errorf("phase %s: nothing acked: %+v", ph.Name, ph)
+		}
+	}
+	c := s.DriverCounters
+	if c["tx_commit"] == 0 || c["tx_rollback"] == 0 || c["batches_sent"] == 0 || c["batch_messages"] <= c["batches_sent"] {
+		t.Errorf("driver counters %v: want transactions committed and rolled back, and batches of several messages", c)
+	}
+	if s.Delayed == nil || s.Delayed.Delivered == 0 || s.Delayed.Early != 0 {
+		t.Errorf("delayed section %+v: want delayed deliveries, none early", s.Delayed)
+	}
+	if s.Counts.Failed == 0 {
+		t.Errorf("no failed send: the rolled-back transactions must count as failed (%+v)", s.Counts)
+	}
+	t.Logf("counts %+v; counters %v", s.Counts, c)
 }
