@@ -174,6 +174,8 @@
 //
 // The tests run against rmqtest, an in-process RocketMQ-protocol TEST
 // DOUBLE (Info.StandIn says so); its numbers are meaningless. The
-// bundled scenario rocketmq-modes needs a real RocketMQ that the user
-// runs; CI only checks that it loads.
+// bundled scenario rocketmq-modes (every mode and kind) is meant for a
+// real RocketMQ that the user runs (compose/rocketmq has compose files);
+// CI runs it, shortened, on the rocketmq-test cluster backend (the same
+// double), as it runs rocketmq-ordered-broker-crash.
 package rocketmq
