@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -30,6 +31,14 @@ const linkTolerance = 5 * time.Millisecond
 // twice, the wrong direction, windows mixed up) fails every attempt.
 const linkAttempts = 3
 
+// linkQuietBaseline is the before-fault e2e p50 above which the machine
+// is too loaded to measure a few ms: on a quiet 2-core machine it is 1–2
+// ms; under a load average of 17 (other test suites running) it was
+// 50–210 ms. An attempt whose baseline is above it proves nothing either
+// way; if every attempt is like that the test skips, except in CI
+// (CI=true), where the machine is the test's own and it fails.
+const linkQuietBaseline = 10 * time.Millisecond
+
 // TestRabbitMQLinkLatencyAccuracy runs the bundled link-latency scenario,
 // shortened (3 s warm-up, then a 5 s before window, 7 s of fault, 3 s
 // after), against a real 1-node RabbitMQ behind the harness's proxy,
@@ -50,15 +59,24 @@ func TestRabbitMQLinkLatencyAccuracy(t *testing.T) {
 	} {
 		t.Run(c.direction, func(t *testing.T) {
 			var misses []string
+			measured := false
 			for attempt := 1; attempt <= linkAttempts; attempt++ {
 				f := runLinkLatency(t, c.direction)
 				t.Logf("attempt %d: %s", attempt, windowsText(f))
+				if base := time.Duration(f.Before.P50E2ENs); base > linkQuietBaseline {
+					misses = append(misses, fmt.Sprintf("attempt %d: baseline e2e p50 %s > %s (machine too loaded)", attempt, base, linkQuietBaseline))
+					continue
+				}
+				measured = true
 				errs := append(riseErrors("e2e", f.Before.P50E2ENs, f.During.P50E2ENs, f.After.P50E2ENs, c.e2e),
 					riseErrors("publish", f.Before.P50PublishNs, f.During.P50PublishNs, f.After.P50PublishNs, c.pub)...)
 				if len(errs) == 0 {
 					return
 				}
 				misses = append(misses, fmt.Sprintf("attempt %d: %v", attempt, errs))
+			}
+			if !measured && os.Getenv("CI") != "true" {
+				t.Skipf("no quiet attempt, accuracy not measured: %v", misses)
 			}
 			t.Errorf("%d attempts, none accurate:\n%v", linkAttempts, misses)
 		})
