@@ -10,9 +10,10 @@ import (
 )
 
 // writeFaults writes one block per fault: when and where it acted, the
-// send/ack rates and p99 publish latency before, during and after it,
-// the recovery times, the anomalies that happened while it was active and
-// the keys whose sends failed or went unknown meanwhile.
+// send/ack rates and p50 / p99 publish and end-to-end latency before,
+// during and after it, the recovery times, the anomalies that happened
+// while it was active and the keys whose sends failed or went unknown
+// meanwhile.
 func writeFaults(w *errWriter, s *summary.Summary) {
 	if len(s.Faults) == 0 {
 		return
@@ -41,13 +42,14 @@ func writeFaults(w *errWriter, s *summary.Summary) {
 		}
 		w.printf("\n")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "      \tfrom\tto\tsend/s\tack/s\tfailed\tunknown\tp99 publish\tp99 e2e\t")
+		fmt.Fprintln(tw, "      \tfrom\tto\tsend/s\tack/s\tfailed\tunknown\tpublish p50\tp99\te2e p50\tp99\t")
 		for _, x := range []struct {
 			name string
 			win  summary.FaultWindow
 		}{{"before", f.Before}, {"during", f.During}, {"after", f.After}} {
-			fmt.Fprintf(tw, "      %s\t%.1fs\t%.1fs\t%.0f\t%.0f\t%d\t%d\t%s\t%s\t\n", x.name, x.win.From, x.win.To,
-				x.win.SendRate, x.win.AckRate, x.win.Failed, x.win.Unknown, FmtNs(x.win.P99PublishNs), FmtNs(x.win.P99E2ENs))
+			fmt.Fprintf(tw, "      %s\t%.1fs\t%.1fs\t%.0f\t%.0f\t%d\t%d\t%s\t%s\t%s\t%s\t\n", x.name, x.win.From, x.win.To,
+				x.win.SendRate, x.win.AckRate, x.win.Failed, x.win.Unknown,
+				FmtNs(x.win.P50PublishNs), FmtNs(x.win.P99PublishNs), FmtNs(x.win.P50E2ENs), FmtNs(x.win.P99E2ENs))
 		}
 		w.keep(tw.Flush())
 		w.printf("      recovery: first ack after %s, send rate back to 90%% after %s, ack rate after %s\n",

@@ -76,6 +76,22 @@ func TestTextGolden(t *testing.T) {
 	golden(t, "text.golden", b.Bytes())
 }
 
+// TestTextFaultsGolden: the per-fault blocks (windows with p50 and p99
+// of publish and e2e latency, recovery, anomalies) of the faulty fixture,
+// measured by faultstats from its latency.hlog.
+func TestTextFaultsGolden(t *testing.T) {
+	dir := writeFixture(t, filepath.Join(t.TempDir(), "run"), faultyRun())
+	r, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text-faults.golden", []byte(normalise(b.String(), dir)))
+}
+
 func TestTextIncompleteRun(t *testing.T) {
 	r := fixture()
 	r.Summary = nil

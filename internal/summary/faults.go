@@ -49,9 +49,12 @@ type FaultWindow struct {
 	// Failed and Unknown are the send outcomes recorded in the window.
 	Failed  int64 `json:"failed"`
 	Unknown int64 `json:"unknown"`
-	// P99 of the publish response time and end-to-end latency of the
-	// interval histograms that started in the window.
+	// P50 and P99 of the publish response time and end-to-end latency, in
+	// ns, over the per-second interval histograms that mostly lie in the
+	// window (1 s resolution; 0 when the window recorded none).
+	P50PublishNs int64 `json:"p50_publish_ns"`
 	P99PublishNs int64 `json:"p99_publish_ns"`
+	P50E2ENs     int64 `json:"p50_e2e_ns"`
 	P99E2ENs     int64 `json:"p99_e2e_ns"`
 }
 
