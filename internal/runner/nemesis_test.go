@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,7 +73,9 @@ func TestGroupTargetsAndRepeatsAreWired(t *testing.T) {
 		}
 	}
 	_, calls2, recs2 := run()
-	if fmt.Sprint(calls) != fmt.Sprint(calls2) {
+	// The same calls (as a multiset: on a loaded machine a heal can come
+	// after the next fault's start), and the same records below.
+	if c1, c2 := slices.Sorted(slices.Values(calls)), slices.Sorted(slices.Values(calls2)); fmt.Sprint(c1) != fmt.Sprint(c2) {
 		t.Errorf("the same seed replayed differently:\n%v\n%v", calls, calls2)
 	}
 	for i := range recs {

@@ -239,8 +239,11 @@ func TestPacerHoldsRateInARun(t *testing.T) {
 		if p.Phase != summary.PhaseMeasure || p.Seconds < 0.99 || p.T > float64(s.Workload.Warmup+s.Workload.Duration) {
 			continue
 		}
-		if r := float64(p.Sent) / p.Seconds; r < 3600 || r > 4400 {
-			t.Errorf("second ending at %.1fs: %.0f msg/s, want 4000 ± 10%%", p.T, r)
+		// ±25 %: a second of a loaded 2-core machine can starve the
+		// pacer; the absolute schedule then catches up the next second,
+		// and the whole-run rate above stays within 3 %.
+		if r := float64(p.Sent) / p.Seconds; r < 3000 || r > 5000 {
+			t.Errorf("second ending at %.1fs: %.0f msg/s, want 4000 ± 25%%", p.T, r)
 		}
 	}
 	lag := s.Latency.PublishResponse.P50 - s.Latency.PublishService.P50
