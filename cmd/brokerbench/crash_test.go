@@ -62,24 +62,7 @@ func TestHealAfterCrashMidPartition(t *testing.T) {
 	if err != nil {
 		t.Fatalf("iptables -S: %v: %s", err, hostRules)
 	}
-	results := t.TempDir()
-	args := []string{"run", "rabbitmq-quorum-partition", "--results", results, "--quiet",
-		"--set", "workload.warmup=1s", "--set", "workload.duration=40s",
-		"--set", "faults.0.at=3s", "--set", "faults.0.for=60s"}
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(args, "\n"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	defer func() { // should the test fail early: never leave the child
-		_ = cmd.Process.Kill()
-		<-exited
-	}()
-	dir := waitFaultStarted(t, results, exited, &out)
+	cmd, exited, _, dir := startPartitionRun(t)
 	// The crash: the watchdog first (it would clean up), then the harness.
 	for _, pid := range pidsMatching("brokerbench-rabbitmq-watchdog", dir) {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
@@ -131,6 +114,33 @@ func TestHealAfterCrashMidPartition(t *testing.T) {
 		t.Errorf("second heal: exit %d: %s", code, stdout)
 	}
 	t.Logf("heal after the crash:\n%s", stdout)
+}
+
+// startPartitionRun starts `brokerbench run rabbitmq-quorum-partition`
+// (the leader isolated from 3 s on, for longer than the run) as a child
+// process and returns once the fault started: the child, a channel closed
+// when it exits, its output, and its run directory. The child is killed
+// at the end of the test if it still runs.
+func startPartitionRun(t *testing.T) (*exec.Cmd, <-chan struct{}, *bytes.Buffer, string) {
+	t.Helper()
+	results := t.TempDir()
+	args := []string{"run", "rabbitmq-quorum-partition", "--results", results, "--quiet",
+		"--set", "workload.warmup=1s", "--set", "workload.duration=40s",
+		"--set", "faults.0.at=3s", "--set", "faults.0.for=60s"}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(args, "\n"))
+	out := new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { // should the test fail early: never leave the child
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	return cmd, exited, out, waitFaultStarted(t, results, exited, out)
 }
 
 // waitFaultStarted waits (up to 3 min) for the run directory under
@@ -191,24 +201,7 @@ func pidsMatching(subs ...string) []int {
 // namespaces and write its results (the journal ends closed), and exit.
 func TestSIGTERMMidPartitionHeals(t *testing.T) {
 	needFaultMachine(t)
-	results := t.TempDir()
-	args := []string{"run", "rabbitmq-quorum-partition", "--results", results, "--quiet",
-		"--set", "workload.warmup=1s", "--set", "workload.duration=40s",
-		"--set", "faults.0.at=3s", "--set", "faults.0.for=60s"}
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(args, "\n"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	defer func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}()
-	dir := waitFaultStarted(t, results, exited, &out)
+	cmd, exited, out, dir := startPartitionRun(t)
 	time.Sleep(time.Second)
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -28,13 +28,9 @@ func (d *Driver) ensureDLQ(ctx context.Context, group string) error {
 	if len(d.opts.BrokerAddrs) == 0 {
 		return nil
 	}
-	opts := []admin.AdminOption{admin.WithResolver(primitive.NewPassthroughResolver(d.ns))}
-	if d.opts.AccessKey != "" {
-		opts = append(opts, admin.WithCredentials(d.credentials()))
-	}
-	adm, err := admin.NewAdmin(opts...)
+	adm, err := d.admin()
 	if err != nil {
-		return fmt.Errorf("rocketmq: admin client: %w", err)
+		return err
 	}
 	defer func() { _ = adm.Close() }()
 	topic := dlqTopicPrefix + group

@@ -95,13 +95,9 @@ func (d *Driver) Setup(ctx context.Context, dests []drivers.Destination) error {
 	if len(d.opts.BrokerAddrs) == 0 || len(dests) == 0 {
 		return nil
 	}
-	opts := []admin.AdminOption{admin.WithResolver(primitive.NewPassthroughResolver(d.ns))}
-	if d.opts.AccessKey != "" {
-		opts = append(opts, admin.WithCredentials(d.credentials()))
-	}
-	adm, err := admin.NewAdmin(opts...)
+	adm, err := d.admin()
 	if err != nil {
-		return fmt.Errorf("rocketmq: admin client: %w", err)
+		return err
 	}
 	defer func() { _ = adm.Close() }()
 	for _, dest := range dests {
@@ -152,4 +148,18 @@ func (d *Driver) Close() error {
 	defer d.mu.Unlock()
 	d.closed = true
 	return nil
+}
+
+// admin opens an admin client on the driver's name servers (with its
+// credentials); the caller closes it.
+func (d *Driver) admin() (admin.Admin, error) {
+	opts := []admin.AdminOption{admin.WithResolver(primitive.NewPassthroughResolver(d.ns))}
+	if d.opts.AccessKey != "" {
+		opts = append(opts, admin.WithCredentials(d.credentials()))
+	}
+	adm, err := admin.NewAdmin(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("rocketmq: admin client: %w", err)
+	}
+	return adm, nil
 }
