@@ -14,7 +14,7 @@ import (
 // local processes from the Debian package. Its options are *Options.
 var Factory = compose.Factory{
 	Name:    "rabbitmq-local",
-	Summary: "real RabbitMQ nodes as local processes (Debian rabbitmq-server), clustered, with kill/pause/restart",
+	Summary: "real RabbitMQ nodes as local processes (Debian rabbitmq-server), clustered, with kill/pause/restart; netns: true puts each node in a network namespace for network faults",
 	Options: func() drivers.Options { return DefaultOptions() },
 	Supports: func(kind string, opts drivers.Options) error {
 		switch {
