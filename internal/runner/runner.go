@@ -161,6 +161,12 @@ func (r *run) execute(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("unknown driver %q", r.sc.Driver.Name)
 	}
+	// The cluster starts first (seconds, for real brokers): the run's time
+	// origin comes after it, so the time axis of every result begins
+	// when the clients begin, not during the cluster's start-up.
+	if err := r.startCluster(ctx); err != nil {
+		return err
+	}
 	origin := time.Now()
 	rec, err := recorder.New(recorder.Config{
 		Dir: r.dir, Producers: w.Producers * len(w.EffectivePhases()), Consumers: w.Consumers, Origin: origin,
@@ -170,9 +176,6 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	r.rec = rec
 	env := drivers.Env{Start: origin, Seed: w.Seed, Logger: r.log}
-	if err := r.startCluster(ctx); err != nil {
-		return err
-	}
 	if r.cluster != nil {
 		env.Endpoints = r.cluster.Endpoints()
 	}
