@@ -212,6 +212,17 @@ type LogDriver interface {
 	LogOffsets() bool
 }
 
+// Broadcaster is implemented by drivers whose consumers may each receive
+// every message (RocketMQ's broadcasting model, fan-out subscriptions)
+// instead of sharing the messages as one group. When Broadcasting
+// reports true, the harness checks every consumer as a subscriber of its
+// own: a message is lost when some consumer never got it, and a duplicate
+// when one consumer got it twice, while one copy per consumer is correct.
+// The answer must not change while the driver is open.
+type Broadcaster interface {
+	Broadcasting() bool
+}
+
 // EventRebalance is the Event kind of a consumer-group rebalance.
 const EventRebalance = "rebalance"
 

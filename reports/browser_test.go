@@ -183,7 +183,8 @@ func realRun(t *testing.T) string {
 }
 
 // TestBrowserOpensReports opens the reports of a real run, of a run with
-// faults, of a crashed run and of a run with workload phases, and a comparison of them, in chromium.
+// faults, of a crashed run, of a run with workload phases and of a
+// broadcasting run, and a comparison of them, in chromium.
 func TestBrowserOpensReports(t *testing.T) {
 	needChromium(t)
 	start := time.Now()
@@ -194,13 +195,14 @@ func TestBrowserOpensReports(t *testing.T) {
 	crashed := writeFixture(t, filepath.Join(t.TempDir(), "crashed"), crashedRun)
 	long := sharedLongRun(t)
 	phased := writeFixture(t, filepath.Join(t.TempDir(), "phased"), phasedRun())
+	bcast := writeFixture(t, filepath.Join(t.TempDir(), "broadcast"), broadcastRun())
 	t.Logf("runs made in %s", time.Since(start).Round(time.Millisecond))
 
 	browser := newBrowser(t)
 	for _, c := range []struct {
 		dir    string
 		charts int // 5 time charts + spectra (1, plus 3 with faults)
-	}{{real, 6}, {faulty, 9}, {crashed, 9}, {long, 9}, {phased, 6}} {
+	}{{real, 6}, {faulty, 9}, {crashed, 9}, {long, 9}, {phased, 6}, {bcast, 6}} {
 		path, err := WriteHTML(c.dir)
 		if err != nil {
 			t.Fatal(err)

@@ -18,6 +18,10 @@ func WriteChecks(w io.Writer, s *summary.Summary) {
 	if s.ChecksTruncated {
 		ew.printf("  (an op log ended inside a record: checked up to its last whole record)\n")
 	}
+	if s.Workload.Broadcast {
+		ew.printf("  (broadcasting consumers: each is checked as a subscriber of its own; counts are summed\n" +
+			"   over them, e.g. lost 2 = two (consumer, message) pairs, and verdicts are the worst)\n")
+	}
 	for _, name := range checkNames() {
 		c, ok := s.Checks[name]
 		if !ok {
@@ -35,6 +39,7 @@ func WriteChecks(w io.Writer, s *summary.Summary) {
 			ew.printf("      at %8.3fs  %s\n", float64(ex.TimeNs)/1e9, exampleText(ex))
 		}
 	}
+	writeSubscribers(ew, s)
 }
 
 func detailText(d map[string]int64) string {
@@ -55,6 +60,9 @@ func detailText(d map[string]int64) string {
 
 func exampleText(ex checker.Example) string {
 	var b strings.Builder
+	if ex.Consumer != nil {
+		fmt.Fprintf(&b, "consumer %d: ", *ex.Consumer)
+	}
 	fmt.Fprintf(&b, "producer %d seq %d", ex.Producer, ex.Seq)
 	if ex.Key != nil {
 		fmt.Fprintf(&b, " key k%d", *ex.Key)

@@ -41,6 +41,9 @@ type fixtureRun struct {
 	// delayed and counters go into summary.json as they are.
 	delayed  *checker.Delayed
 	counters map[string]int64
+	// subscribers: a broadcasting run's per-consumer checks (sets
+	// workload.broadcast).
+	subscribers []checker.Subscriber
 }
 
 // fixturePhase is one workload phase of a fixture, ending at second to;
@@ -220,6 +223,14 @@ func (f fixtureRun) writeSummary(t testing.TB, dir string, pts []summary.SeriesP
 				{TimeNs: at + 2e8, Producer: 1, Seq: 2044, Partition: 0, Offset: 12},
 			}}
 	}
+	for _, sub := range f.subscribers { // the combined checks: summed, worst verdict
+		for name, c := range sub.Checks {
+			checks[name].Count += c.Count
+			if c.Verdict != checker.VerdictValid {
+				checks[name].Verdict = c.Verdict
+			}
+		}
+	}
 	s := &summary.Summary{
 		Schema: summary.Schema, Scenario: f.scenario, RunID: f.runID,
 		Started: fixtureOrigin.Format(time.RFC3339), Ended: fixtureOrigin.Add(time.Duration(f.seconds) * time.Second).Format(time.RFC3339),
@@ -255,6 +266,7 @@ func (f fixtureRun) writeSummary(t testing.TB, dir string, pts []summary.SeriesP
 	}
 	s.Phases = f.phaseStats(t, dir, pts)
 	s.Delayed, s.DriverCounters = f.delayed, f.counters
+	s.Workload.Broadcast, s.Subscribers = f.subscribers != nil, f.subscribers
 	mustJSON(t, filepath.Join(dir, summary.SummaryFile), s)
 }
 

@@ -86,6 +86,7 @@ func buildReportPage(r *Run) (*reportPage, error) {
 		Dir: r.Dir, Incomplete: incompleteReasons(r), Broker: brokerOf(r), Command: commandOf(r),
 		Summary: r.Summary, Recorded: recordedOf(r.Series), Checks: checkRows(r.Summary), ScenarioYML: yml,
 		Faults: faultRows(stats, r.Summary != nil), Phases: phaseRows(r.Summary), Delayed: delayedOf(r.Summary),
+		Subscribers: subscribersOf(r.Summary),
 	}
 	p.Scenario, p.RunID = titleOf(r)
 	p.Title = fmt.Sprintf("brokerbench %s %s", p.Scenario, p.RunID)

@@ -79,9 +79,33 @@ func TestHTMLGolden(t *testing.T) {
 	for name, f := range map[string]fixtureRun{
 		"report-faults.html.golden": faultyRun(), "report-crashed.html.golden": crashed,
 		"report-interrupted.html.golden": interrupted, "report-plain.html.golden": plain,
-		"report-phases.html.golden": phasedRun(),
+		"report-phases.html.golden": phasedRun(), "report-broadcast.html.golden": broadcastRun(),
 	} {
 		t.Run(name, func(t *testing.T) { golden(t, name, []byte(renderGolden(t, f))) })
+	}
+}
+
+// broadcastRun is the plain run with two broadcasting consumers.
+func broadcastRun() fixtureRun {
+	f := faultyRun()
+	f.faults, f.standIn, f.subscribers = nil, "", broadcastSubscribers()
+	return f
+}
+
+// TestHTMLShowsSubscribers: a broadcasting run has the per-subscriber
+// table (only the checks some subscriber counted in) and says so on the
+// workload line; a group run has neither.
+func TestHTMLShowsSubscribers(t *testing.T) {
+	page := renderGolden(t, broadcastRun())
+	for _, want := range []string{`id="subscribers"`, `<th class="num">lost</th><th class="num">duplicate</th></tr>`,
+		`<td class="num">1</td><td class="num">2998</td><td class="num">2998</td><td class="num v-invalid">2</td><td class="num v-valid">0</td>`,
+		"(broadcasting: each gets every message)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("broadcast page lacks %q", want)
+		}
+	}
+	if page := renderGolden(t, faultyRun()); strings.Contains(page, `id="subscribers"`) || strings.Contains(page, "broadcasting") {
+		t.Error("a group run shows subscribers")
 	}
 }
 

@@ -29,9 +29,10 @@ type reportPage struct {
 	LatencyFrom string     // where the latency table comes from
 	Phases      []phaseRow // workload phases; nil without
 	Faults      []faultRow
-	Delayed     *delayedView // delayed messages; nil without
-	Counters    []counterRow // the driver's counters; nil without
-	KindsText   string       // non-plain message kinds, for the workload line
+	Delayed     *delayedView    // delayed messages; nil without
+	Subscribers *subscriberView // broadcasting runs' per-consumer checks; nil otherwise
+	Counters    []counterRow    // the driver's counters; nil without
+	KindsText   string          // non-plain message kinds, for the workload line
 	ScenarioYML string
 	Data        any // reportData, marshalled by the template's json func
 }

@@ -77,9 +77,17 @@ func writeHeader(w *errWriter, dir string, s *summary.Summary) {
 		}
 		wl.Mode = "phases " + strings.Join(names, "/")
 	}
-	w.printf("workload %s%s, rate %s msg/s, %d producer(s), %d consumer(s), %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",
-		wl.Mode, kindsText(s), wl.Rate, wl.Producers, wl.Consumers, wl.MessageSize, keysText(wl.Keys), wl.Partitions, wl.Warmup, wl.Duration)
+	w.printf("workload %s%s, rate %s msg/s, %d producer(s), %d consumer(s)%s, %d B messages, %s, %d partition(s), warm-up %gs, measured %gs\n",
+		wl.Mode, kindsText(s), wl.Rate, wl.Producers, wl.Consumers, broadcastText(wl), wl.MessageSize, keysText(wl.Keys), wl.Partitions, wl.Warmup, wl.Duration)
 	w.printf("result   %s\n", resultText(s))
+}
+
+// broadcastText marks broadcasting consumers on the workload line.
+func broadcastText(wl summary.Workload) string {
+	if wl.Broadcast {
+		return " (broadcasting: each gets every message)"
+	}
+	return ""
 }
 
 func keysText(n int) string {

@@ -76,6 +76,54 @@ func TestTextGolden(t *testing.T) {
 	golden(t, "text.golden", b.Bytes())
 }
 
+// broadcastSubscribers: two broadcasting consumers; consumer 1 lost two
+// messages, consumer 0 got one twice.
+func broadcastSubscribers() []checker.Subscriber {
+	sub := func(id uint32, delivered, deliveries, lost, dup int64) checker.Subscriber {
+		s := checker.Subscriber{Consumer: id, Delivered: delivered, Deliveries: deliveries, Checks: map[string]checker.SubscriberCheck{}}
+		for _, n := range checker.Names() {
+			s.Checks[n] = checker.SubscriberCheck{Verdict: checker.VerdictValid}
+		}
+		if lost > 0 {
+			s.Checks[checker.CheckLost] = checker.SubscriberCheck{Verdict: checker.VerdictInvalid, Count: lost}
+		}
+		if dup > 0 {
+			s.Checks[checker.CheckDuplicate] = checker.SubscriberCheck{Verdict: checker.VerdictInvalid, Count: dup}
+		}
+		return s
+	}
+	return []checker.Subscriber{sub(0, 3000, 3001, 0, 1), sub(1, 2998, 2998, 2, 0)}
+}
+
+// TestTextBroadcastGolden: a broadcasting run names the consumer in its
+// examples and adds the per-subscriber table; a group run has neither.
+func TestTextBroadcastGolden(t *testing.T) {
+	r := fixture()
+	s := r.Summary
+	one := uint32(1)
+	s.Workload.Consumers, s.Workload.Broadcast, s.Subscribers = 2, true, broadcastSubscribers()
+	s.Counts.Delivered, s.Counts.Deliveries = 5998, 5999
+	s.Checks["lost"].Examples[0].Consumer = &one
+	s.Checks["duplicate"] = &checker.Check{Verdict: checker.VerdictInvalid, Count: 1, Note: "consumer 0: messages delivered again"}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text-broadcast.golden", b.Bytes())
+	for _, want := range []string{"consumer 1: producer 0 seq 17", "per subscriber", "broadcasting: each gets every message"} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("broadcast text lacks %q", want)
+		}
+	}
+	b.Reset()
+	if err := Text(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b.Bytes(), []byte("subscriber")) || bytes.Contains(b.Bytes(), []byte("broadcasting")) {
+		t.Error("a group run's text mentions subscribers")
+	}
+}
+
 // TestTextFaultsGolden: the per-fault blocks (windows with p50 and p99
 // of publish and e2e latency, recovery, anomalies) of the faulty fixture,
 // measured by faultstats from its latency.hlog.

@@ -57,12 +57,17 @@ func checkRun(cmd *cobra.Command, reg *registry.Registry, dir string) error {
 	default:
 		incomplete = !s.Complete
 	}
-	res, err := checker.CheckDir(dir, checker.Options{DrainEnd: s.Drain.End, Consumers: sc.Workload.Consumers})
+	bcast, err := storedBroadcast(dir, s)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	res, err := checker.CheckDir(dir, checker.Options{DrainEnd: s.Drain.End, Consumers: sc.Workload.Consumers, Broadcast: bcast})
 	if err != nil {
 		return withCode(exitError, fmt.Errorf("checking: %w", err))
 	}
 	_, hadLog := s.Checks[logcheck.CheckOffsetTwoValues]
 	s.Counts, s.Checks, s.ChecksTruncated, s.Delayed = res.Counts, res.Checks, res.Truncated, res.Delayed
+	s.Workload.Broadcast, s.Subscribers = bcast, res.Subscribers
 	if hadLog {
 		if err := rerunLogChecks(dir, s); err != nil {
 			return withCode(exitError, err)
@@ -83,6 +88,24 @@ func checkRun(cmd *cobra.Command, reg *registry.Registry, dir string) error {
 		return withCode(exitError, errors.New("the run did not complete: verdicts cover what was recorded"))
 	}
 	return nil
+}
+
+// storedBroadcast reports whether a stored run's consumers each got every
+// message: summary.json's workload.broadcast, or run.json's broadcast for
+// a run that died before writing its summary (a run without run.json
+// never opened its driver).
+func storedBroadcast(dir string, s *summary.Summary) (bool, error) {
+	if s.Workload.Broadcast {
+		return true, nil
+	}
+	info, err := summary.ReadRun(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("reading run.json: %w", err)
+	}
+	return info.Broadcast, nil
 }
 
 // rerunLogChecks runs the log checks again on a run whose summary had them

@@ -220,3 +220,34 @@ func TestDelayedRunAndCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestBroadcastRunAndCheck: a broadcasting selftest (3 consumers, each
+// getting every injection) passes with three times the injected counts;
+// check recomputes them per subscriber, also once summary.json is gone
+// (run.json says the run was broadcasting; lost become unseen then).
+func TestBroadcastRunAndCheck(t *testing.T) {
+	res := t.TempDir()
+	code, out, stderr := runCLI(t, "run", "selftest", "--duration", "1s", "--results", res, "-q",
+		"--set", "driver.options.broadcast=true", "--set", "driver.options.inject.to=1000", "--set", "workload.consumers=3", "--set", "workload.rate=2000",
+		"--set", "expect={lost: 21, duplicate: 12, redelivered: 9, reorder: 18, unexpected: 6}")
+	if code != 0 {
+		t.Fatalf("broadcasting selftest: exit %d\n%s\n%s", code, out, stderr)
+	}
+	dir := lastLine(out)
+	code, out, _ = runCLI(t, "check", dir)
+	for _, want := range []string{"ok   lost == 21", "per subscriber", "consumer 2: producer 0 seq"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("check: exit %d, lacks %q\n%s", code, want, out)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "summary.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCLI(t, "check", dir)
+	// The drain end is unknown now: what is missing counts as unseen.
+	for _, want := range []string{"unseen        unknown        21", "ok   duplicate == 12", "ok   unexpected == 6", "per subscriber"} {
+		if (code != exitError && code != exitExpect) || !strings.Contains(out, want) {
+			t.Errorf("check without summary.json: exit %d (want 1 or 3: incomplete, lost unknown), lacks %q\n%s", code, want, out)
+		}
+	}
+}

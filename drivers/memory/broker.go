@@ -45,9 +45,14 @@ type Driver struct {
 }
 
 var (
-	_ drivers.Driver   = (*Driver)(nil)
-	_ drivers.Counters = (*Driver)(nil)
+	_ drivers.Driver      = (*Driver)(nil)
+	_ drivers.Counters    = (*Driver)(nil)
+	_ drivers.Broadcaster = (*Driver)(nil)
 )
+
+// Broadcasting reports Options.Broadcast: every consumer gets every
+// message (drivers.Broadcaster).
+func (d *Driver) Broadcasting() bool { return d.opts.Broadcast }
 
 // New starts a broker with opts (nil means DefaultOptions). Stalls are timed
 // from env.Start, or from now when env.Start is zero. It fails when opts do

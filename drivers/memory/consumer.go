@@ -33,7 +33,7 @@ func newConsumer(t *topic, cfg drivers.ConsumerConfig, h drivers.Handler) *consu
 	c := &consumer{t: t, cfg: cfg, h: h,
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
 	t.mu.Lock()
-	c.g = t.join(c)
+	c.g = t.join(c, t.d.opts.Broadcast)
 	t.mu.Unlock()
 	go c.run()
 	return c

@@ -41,6 +41,20 @@
 // A partition's chunks (1024 records) that every group of the topic has
 // consumed and acked are freed. With no group the log keeps everything.
 //
+// # Broadcasting
+//
+// With Options.Broadcast every consumer gets every message, like
+// RocketMQ's broadcasting model: each NewConsumer joins a group of its own
+// (named after ConsumerConfig.Group and a per-topic sequence number), so
+// it reads every partition with its own cursor from the first retained
+// offset, and each injection applies to each consumer (a redeliver
+// injection is redelivered once to each). A chunk is freed only once every
+// consumer has acked it; a consumer that joins after a chunk was freed
+// does not get it. When a broadcasting consumer closes, its group goes
+// with it: its unacked deliveries are redelivered to nobody. The driver
+// then reports Broadcasting() true (drivers.Broadcaster), so the harness
+// checks each consumer as a subscriber of its own.
+//
 // # Send modes and acks
 //
 // Send stores the message, waits for the ack latency and returns the

@@ -10,7 +10,7 @@ import (
 // Factory registers the memory driver ("memory"). Its options are *Options.
 var Factory = drivers.Factory{
 	Name:    "memory",
-	Summary: "in-process test broker with latency, stalls, delayed messages and drop/duplicate/redeliver/reorder/corrupt/early injection",
+	Summary: "in-process test broker with latency, stalls, delayed messages, broadcasting consumers and drop/duplicate/redeliver/reorder/corrupt/early injection",
 	Options: func() drivers.Options { return DefaultOptions() },
 	Kinds:   kinds,
 	Open:    open,

@@ -1,11 +1,15 @@
 package memory
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // group is one consumer group on one topic (a group name is scoped to its
 // topic). Guarded by the topic's mutex.
 type group struct {
 	name      string
+	private   bool        // a broadcasting consumer's own: dropped when it leaves
 	consumers []*consumer // open members, in join order
 	parts     []groupPart // one per partition
 }
@@ -40,11 +44,19 @@ func (gp *groupPart) addRetry(off int64) {
 }
 
 // join adds c to its group (created on first use, positioned at each
-// partition's first retained offset) and rebalances. t.mu is held.
-func (t *topic) join(c *consumer) *group {
-	g := t.groups[c.cfg.Group]
+// partition's first retained offset) and rebalances. A broadcasting
+// consumer (private) gets a group of its own, named after cfg.Group and
+// a per-topic sequence number that no other consumer shares. t.mu is
+// held.
+func (t *topic) join(c *consumer, private bool) *group {
+	name := c.cfg.Group
+	if private {
+		t.private++
+		name = fmt.Sprintf("%s\x00broadcast-%d", name, t.private)
+	}
+	g := t.groups[name]
 	if g == nil {
-		g = &group{name: c.cfg.Group, parts: make([]groupPart, len(t.parts))}
+		g = &group{name: name, private: private, parts: make([]groupPart, len(t.parts))}
 		for i := range g.parts {
 			g.parts[i].next = t.parts[i].start
 		}
@@ -58,7 +70,8 @@ func (t *topic) join(c *consumer) *group {
 
 // leave removes c from its group: the deliveries it still holds go back to
 // their partitions' retry queues, and its partitions move to the remaining
-// members. t.mu is held.
+// members. A broadcasting consumer's own group goes with it, so that it
+// no longer keeps the log from being freed. t.mu is held.
 func (t *topic) leave(c *consumer) {
 	g := c.g
 	g.consumers = slices.DeleteFunc(g.consumers, func(o *consumer) bool { return o == c })
@@ -70,6 +83,11 @@ func (t *topic) leave(c *consumer) {
 				gp.addRetry(off)
 			}
 		}
+	}
+	if g.private {
+		delete(t.groups, g.name)
+		t.glist = slices.DeleteFunc(t.glist, func(o *group) bool { return o == g })
+		return
 	}
 	t.rebalance(g)
 }

@@ -33,6 +33,12 @@ type Options struct {
 	// window ends, and an ack that falls due inside a window is held until
 	// its end. Deliveries and consumer acks are not affected.
 	Stalls []Stall `yaml:"stalls"`
+	// Broadcast gives every consumer every message: each consumer reads
+	// the topic with its own cursor (a group of its own, see the package
+	// doc), like RocketMQ's broadcasting model; the driver then says
+	// Broadcasting (drivers.Broadcaster). Default false: the consumers
+	// of a group share the partitions.
+	Broadcast bool `yaml:"broadcast"`
 	// Inject makes the broker misbehave on chosen messages.
 	Inject Inject `yaml:"inject"`
 }

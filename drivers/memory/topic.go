@@ -19,6 +19,7 @@ type topic struct {
 	groups  map[string]*group
 	glist   []*group // groups, in creation order, for notify
 	heldSeq uint64   // ids for held messages
+	private int      // broadcasting consumers joined so far (names their groups)
 
 	sched      []scheduled // delayed messages, in due order
 	schedTimer *time.Timer // runs releaseScheduled; nil until the first

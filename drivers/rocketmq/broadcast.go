@@ -3,7 +3,16 @@ package rocketmq
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/brokerbench/brokerbench/drivers"
 )
+
+var _ drivers.Broadcaster = (*Driver)(nil)
+
+// Broadcasting reports whether the consumers use the broadcasting model
+// (consumer.model broadcasting): each gets every message, so the harness
+// checks each consumer as a subscriber of its own (drivers.Broadcaster).
+func (d *Driver) Broadcasting() bool { return d.opts.Consumer.Model == "broadcasting" }
 
 // Broadcasting consumers keep their offsets in local files, not on the
 // broker: client v2.1.2 writes them to

@@ -139,9 +139,12 @@
 // $HOME/.rocketmq_client_go, read once at package init (tests cannot
 // move it afterwards). Instance names are unique per process, so such a
 // file is never read again: each consumer removes its own directory on
-// Close. The harness's checker merges the deliveries of all consumers, so
-// with more than one broadcasting consumer it counts every further copy
-// as a duplicate.
+// Close. In this model the driver reports Broadcasting() true
+// (drivers.Broadcaster), so the harness checks every consumer as a
+// subscriber of its own: a message one consumer never got is lost for
+// that consumer, one copy per consumer is correct, and a second copy at
+// the same consumer is a duplicate (docs/results.md, "Broadcasting
+// consumers").
 //
 // # Counters
 //

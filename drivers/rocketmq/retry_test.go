@@ -182,6 +182,9 @@ func TestBroadcastingAgainstTestDouble(t *testing.T) {
 	o.Consumer.Model = "broadcasting"
 	d := openDriver(t, o)
 	defer d.Close()
+	if b, ok := d.(drivers.Broadcaster); !ok || !b.Broadcasting() {
+		t.Fatalf("driver in the broadcasting model does not say Broadcasting (implements: %v)", ok)
+	}
 	const topic, n = "broadcast", 150
 	setupTopic(t, d, topic, 2)
 	noOffsetFilesLeft(t, "g-bc")
@@ -196,6 +199,23 @@ func TestBroadcastingAgainstTestDouble(t *testing.T) {
 			if len(flags) != 1 {
 				t.Errorf("consumer %d: seq %d delivered %d times", i, seq, len(flags))
 			}
+		}
+	}
+}
+
+// TestBroadcastingFollowsModel: the driver tells the harness to check
+// consumers as subscribers of their own exactly in the broadcasting model.
+func TestBroadcastingFollowsModel(t *testing.T) {
+	_, o := startTestDouble(t, 1)
+	for _, model := range []string{"clustering", "broadcasting"} {
+		o.Consumer.Model = model
+		d := openDriver(t, o)
+		b, ok := d.(drivers.Broadcaster)
+		if !ok || b.Broadcasting() != (model == "broadcasting") {
+			t.Errorf("model %s: Broadcaster %v, Broadcasting() %v", model, ok, ok && b.Broadcasting())
+		}
+		if err := d.Close(); err != nil {
+			t.Errorf("model %s: Close: %v", model, err)
 		}
 	}
 }

@@ -35,16 +35,34 @@ type run struct {
 
 // Run checks the history and returns the result. Errors are for sources
 // that cannot be opened or read and for logs that break the record order
-// (ErrOrder); anomalies of the broker are never errors.
+// (ErrOrder); anomalies of the broker are never errors. With
+// Options.Broadcast every consumer is checked as a subscriber of its own
+// (see broadcast.go).
 func (c *Checker) Run(opts Options) (*Result, error) {
 	opts, err := opts.normalize(len(c.consumers))
 	if err != nil {
 		return nil, err
 	}
-	r := &run{opts: opts, order: newOrderTracker()}
+	r, err := c.load(opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Broadcast && len(c.consumers) > 0 {
+		return r.broadcast(c.consumers)
+	}
+	if err := r.pass(c.consumers); err != nil {
+		return nil, err
+	}
+	return r.result(), nil
+}
+
+// load makes the run state and reads every send log once (first pass).
+func (c *Checker) load(opts Options) (*run, error) {
+	r := &run{opts: opts}
 	for i, ps := range c.producers {
 		r.producers = append(r.producers, newProducer(ps.id, i, ps.open))
 	}
+	var err error
 	if r.byID, err = newProducerIndex(r.producers); err != nil {
 		return nil, err
 	}
@@ -53,15 +71,19 @@ func (c *Checker) Run(opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := r.merge(c.consumers); err != nil {
-		return nil, err
+	return r, nil
+}
+
+// pass checks the deliveries of consumers against the loaded sends: the
+// merged second pass, the scan for missing messages and their examples.
+func (r *run) pass(consumers []consumerSpec) error {
+	r.order = newOrderTracker()
+	if err := r.merge(consumers); err != nil {
+		return err
 	}
 	r.order = orderTracker{} // free the in-flight state before the scan
 	r.scanMissing()
-	if err := r.missingExamples(); err != nil {
-		return nil, err
-	}
-	return r.result(), nil
+	return r.missingExamples()
 }
 
 // hit counts one anomaly of check i that happened at time at, under

@@ -16,4 +16,11 @@
 // the order they were added (CheckDir: by id), and the records of one file
 // keep their file order. "First delivery", "already delivered" and
 // "preceded by an ack failure" all refer to that order.
+//
+// The consumers of a run are by default one group sharing the messages:
+// their deliveries are merged, and a message delivered to two consumers is
+// delivered twice. With Options.Broadcast (broadcasting consumers, e.g.
+// RocketMQ's broadcasting model) each consumer is a subscriber of its own:
+// every check runs on its deliveries alone, one consumer after another,
+// and the results are combined (see Check and Result.Subscribers).
 package checker

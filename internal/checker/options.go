@@ -41,6 +41,13 @@ type Options struct {
 	// MaxExamples caps the examples per check: 0 means
 	// DefaultMaxExamples, a negative value means none.
 	MaxExamples int
+	// Broadcast says that every consumer should receive every message (a
+	// broadcasting subscription, drivers.Broadcaster): each consumer is
+	// then checked as a subscriber of its own, against every send, and
+	// the per-subscriber results are combined (Result.Subscribers). False
+	// (a consumer group sharing the queues) checks the deliveries of all
+	// consumers as one stream. With no consumer it changes nothing.
+	Broadcast bool
 }
 
 // normalize validates o and fills its defaults; consumers is the number of

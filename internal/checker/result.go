@@ -60,9 +60,37 @@ type Result struct {
 	// Delayed measures the delayed messages' first deliveries; nil when
 	// no delayed message was delivered.
 	Delayed *Delayed `json:"delayed,omitempty"`
+	// Subscribers is the per-consumer breakdown of a broadcasting check
+	// (Options.Broadcast), in the order the consumers were added; nil
+	// otherwise. Counts, Checks and Delayed are then combined over the
+	// subscribers: counts summed, verdicts the worst of theirs.
+	Subscribers []Subscriber `json:"subscribers,omitempty"`
 }
 
-// Counts are totals over the run.
+// Subscriber is one consumer's share of a broadcasting check: its
+// deliveries checked alone against every send.
+type Subscriber struct {
+	Consumer   uint32 `json:"consumer"`   // consumer id
+	Delivered  int64  `json:"delivered"`  // distinct sent messages it got at least once
+	Deliveries int64  `json:"deliveries"` // its delivery records
+	// Truncated: a send log or its delivery log ended inside a record.
+	Truncated bool `json:"truncated,omitempty"`
+	// Checks holds the verdict and count of every name of Names.
+	Checks map[string]SubscriberCheck `json:"checks"`
+	// Early counts its early first deliveries of delayed messages.
+	Early int64 `json:"delivered_early,omitempty"`
+}
+
+// SubscriberCheck is one check of one subscriber.
+type SubscriberCheck struct {
+	Verdict string `json:"verdict"`
+	Count   int64  `json:"count"`
+}
+
+// Counts are totals over the run. In a broadcasting check
+// (Options.Broadcast) Sent, Acked, Failed and Unknown are the run's, while
+// Delivered and Deliveries are summed over the subscribers: Delivered
+// counts (subscriber, message) pairs.
 type Counts struct {
 	Sent       int64 `json:"sent"`       // send records (attempted sends)
 	Acked      int64 `json:"acked"`      // outcome ok
@@ -72,7 +100,13 @@ type Counts struct {
 	Deliveries int64 `json:"deliveries"` // delivery records, duplicates and unexpected included (not ack failures)
 }
 
-// Check is the outcome of one check.
+// Check is the outcome of one check. In a broadcasting check
+// (Options.Broadcast) Count, Detail and InWindows are summed over the
+// subscribers (lost 3: three (subscriber, message) pairs), Verdict is the
+// worst of theirs (invalid, then unknown, then valid), Note is the first
+// such subscriber's, prefixed with the consumers that had that verdict,
+// and Examples are the earliest over all subscribers, each naming its
+// Consumer.
 type Check struct {
 	Verdict string           `json:"verdict"` // VerdictValid, VerdictInvalid or VerdictUnknown
 	Count   int64            `json:"count"`   // messages or delivery events, see the name's doc
@@ -99,4 +133,8 @@ type Example struct {
 	Partition int32   `json:"partition"`     // -1 unknown
 	Offset    int64   `json:"offset"`        // -1 unknown
 	Detail    string  `json:"detail,omitempty"`
+	// Consumer is the subscriber the anomaly happened to, in a
+	// broadcasting check only (Options.Broadcast): the consumer that got
+	// the delivery, or that never got the lost message.
+	Consumer *uint32 `json:"consumer,omitempty"`
 }

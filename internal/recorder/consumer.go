@@ -63,7 +63,7 @@ func (c *Consumer) Record(d *oplog.Delivery) (first bool) {
 		if d.Intended >= c.r.WarmupEnd() {
 			c.mDeliveries.Add(1)
 		}
-		return c.r.tracker.Delivered(d.Producer, d.Seq)
+		return c.r.delivered(c.id, d.Producer, d.Seq)
 	}
 	return false
 }

@@ -44,7 +44,7 @@ func (p *Producer) ID() int { return p.id }
 // this call (the order checker relies on it) and completed exactly once.
 func (p *Producer) NextSeq(intended int64) uint64 {
 	seq := p.next.Load()
-	p.r.tracker.Reserve(p.id, seq)
+	p.r.reserve(p.id, seq)
 	p.next.Store(seq + 1)
 	p.sent.Add(1)
 	if intended >= p.r.WarmupEnd() {
@@ -87,7 +87,7 @@ func (p *Producer) Complete(s *oplog.Send, latency bool) {
 		if s.Flags&oplog.FlagWarmup == 0 {
 			p.mAcked.Add(1)
 		}
-		p.r.tracker.Acked(uint32(p.id), s.Seq)
+		p.r.acked(uint32(p.id), s.Seq)
 	case oplog.Failed:
 		p.failed.Add(1)
 	default:

@@ -43,6 +43,7 @@ type Recorder struct {
 	prods   []*Producer
 	cons    []*Consumer
 	tracker *progress.Tracker
+	subs    []*progress.Tracker // one per consumer after SetBroadcast, else nil
 	files   []*os.File
 	// warmupEnd: ns since origin; messages intended before it are warm-up.
 	// Until SetWarmupEnd is called everything counts as warm-up.
@@ -112,7 +113,9 @@ func (r *Recorder) WarmupEnd() int64 { return r.warmupEnd.Load() }
 // before the first message is sent.
 func (r *Recorder) SetWarmupEnd(ns int64) { r.warmupEnd.Store(ns) }
 
-// Tracker returns the live delivery tracker.
+// Tracker returns the live delivery tracker over all consumers (a
+// message counts as delivered once any consumer got it); the drain asks
+// Complete, which also covers broadcasting runs.
 func (r *Recorder) Tracker() *progress.Tracker { return r.tracker }
 
 // Producer returns the handle of producer id.

@@ -65,12 +65,13 @@ func (r *run) finish() (*summary.Summary, error) {
 		}
 		sendEnd := float64(r.sendEnd) / 1e9
 		res, err := checker.CheckDir(r.dir, checker.Options{DrainEnd: r.drainEnd, Consumers: r.sc.Workload.Consumers,
-			Windows: faultstats.Windows(recs, sendEnd)})
+			Windows: faultstats.Windows(recs, sendEnd), Broadcast: r.bcast})
 		keep(err)
 		s.Phases, err = faultstats.Phases(r.dir, r.rec.Origin().UnixNano(), r.phaseSpans())
 		keep(err)
 		if res != nil {
 			s.Counts, s.Checks, s.ChecksTruncated, s.Delayed = res.Counts, res.Checks, res.Truncated, res.Delayed
+			s.Subscribers = res.Subscribers
 		}
 		keep(r.logChecks(s, events))
 		s.Faults, err = faultstats.Compute(r.dir, faultstats.Input{
@@ -124,7 +125,7 @@ func (r *run) baseSummary() *summary.Summary {
 		Workload: summary.Workload{
 			Mode: w.Mode.String(), Kind: kindName(w.Kind), Rate: rate, Producers: w.Producers, Consumers: w.Consumers,
 			Window: w.Window, MessageSize: w.MessageSize, Keys: w.Keys.Count, Partitions: parts,
-			Warmup: w.Warmup.Seconds(), Duration: w.Duration.Seconds(),
+			Warmup: w.Warmup.Seconds(), Duration: w.Duration.Seconds(), Broadcast: r.bcast,
 		},
 		Drain:   summary.Drain{End: r.drainEnd, Seconds: r.drainSecs},
 		Cluster: r.cinfo,

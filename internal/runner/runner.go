@@ -64,6 +64,7 @@ type run struct {
 	rec      *recorder.Recorder
 	drv      drivers.Driver
 	info     drivers.Info
+	bcast    bool // the driver's consumers each get every message (drivers.Broadcaster)
 	cluster  compose.Cluster
 	proxy    *proxy.Proxy // cluster.proxy: the links link faults act on
 	cinfo    *compose.Info
@@ -194,6 +195,10 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("opening driver %s: %w", fac.Name, err)
 	}
 	r.info = r.drv.Info()
+	if b, ok := r.drv.(drivers.Broadcaster); ok && b.Broadcasting() {
+		r.bcast = true
+		r.rec.SetBroadcast() // before any consumer or producer records
+	}
 	if r.cinfo != nil && r.cinfo.StandIn != "" && r.info.StandIn == "" {
 		// The driver may be real, but the broker it talks to is not.
 		r.info.StandIn = r.cinfo.StandIn
@@ -223,6 +228,7 @@ func (r *run) writeRunInfo() error {
 		Schema: summary.Schema, Scenario: r.sc.Name, RunID: r.id,
 		Started: r.started.UTC().Format(time.RFC3339Nano), OriginUnixN: r.rec.Origin().UnixNano(),
 		Command: r.opts.Command, Driver: r.info, Cluster: r.cinfo, Environment: summary.CurrentEnvironment(),
+		Broadcast: r.bcast,
 	})
 }
 

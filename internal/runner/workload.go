@@ -175,7 +175,8 @@ func closeProducers(loops []*producerLoop) error {
 }
 
 // drain waits for outstanding deliveries: until every acked message was
-// delivered (complete), no delivery came for DrainQuiet (quiet), or
+// delivered (complete; broadcasting: to every consumer), no delivery came
+// for DrainQuiet (quiet), or
 // DrainTimeout passed (timeout).
 func (r *run) drain(ctx context.Context) {
 	w := &r.sc.Workload
@@ -197,7 +198,7 @@ func (r *run) drain(ctx context.Context) {
 			last, lastChange = d, now
 		}
 		switch {
-		case r.rec.Tracker().Complete() && now.Sub(lastChange) >= settle:
+		case r.rec.Complete() && now.Sub(lastChange) >= settle:
 			r.drainEnd = checker.DrainComplete
 		case now.Sub(lastChange) >= quiet:
 			r.drainEnd = checker.DrainQuiet

@@ -24,6 +24,10 @@ type RunInfo struct {
 	Environment Environment   `json:"environment"`
 	WarmupEnd   float64       `json:"warmup_end_s"`
 	SendEnd     float64       `json:"send_end_s"`
+	// Broadcast: the driver's consumers each get every message
+	// (drivers.Broadcaster); `brokerbench check` then checks each as a
+	// subscriber of its own, even without summary.json.
+	Broadcast bool `json:"broadcast,omitempty"`
 }
 
 // WriteRun stores dir/run.json.

@@ -50,10 +50,13 @@ type Summary struct {
 	Latency     Latency                   `json:"latency"`
 	Checks      map[string]*checker.Check `json:"checks"`
 	// ChecksTruncated: some op log ended inside a record (crashed run).
-	ChecksTruncated bool          `json:"checks_truncated,omitempty"`
-	Expectations    []Expectation `json:"expectations"`
-	Passed          bool          `json:"passed"`
-	Harness         Harness       `json:"harness"`
+	ChecksTruncated bool `json:"checks_truncated,omitempty"`
+	// Subscribers are the per-consumer checks of a broadcasting run
+	// (Workload.Broadcast); Counts and Checks then combine them.
+	Subscribers  []checker.Subscriber `json:"subscribers,omitempty"`
+	Expectations []Expectation        `json:"expectations"`
+	Passed       bool                 `json:"passed"`
+	Harness      Harness              `json:"harness"`
 	// Phases are the workload's phases as they ran (only for scenarios
 	// with workload.phases).
 	Phases []PhaseStats `json:"phases,omitempty"`
@@ -108,6 +111,10 @@ type Workload struct {
 	Partitions  int     `json:"partitions"`
 	Warmup      float64 `json:"warmup_s"`
 	Duration    float64 `json:"duration_s"`
+	// Broadcast: the driver's consumers each got every message
+	// (drivers.Broadcaster), so each was checked as a subscriber of its
+	// own (see Subscribers); omitted for a consumer group.
+	Broadcast bool `json:"broadcast,omitempty"`
 }
 
 // Drain tells how the wait for outstanding deliveries ended.
