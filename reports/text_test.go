@@ -128,15 +128,7 @@ func TestTextBroadcastGolden(t *testing.T) {
 // of publish and e2e latency, recovery, anomalies) of the faulty fixture,
 // measured by faultstats from its latency.hlog.
 func TestTextFaultsGolden(t *testing.T) {
-	dir := writeFixture(t, filepath.Join(t.TempDir(), "run"), faultyRun())
-	r, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := Text(&b, r); err != nil {
-		t.Fatal(err)
-	}
+	b, dir := faultyText(t)
 	golden(t, "text-faults.golden", []byte(normalise(b.String(), dir)))
 }
 
@@ -171,15 +163,7 @@ func TestSeriesRowsSamplesLongRuns(t *testing.T) {
 // the recovery, the anomalies and the keys whose sends failed or went
 // unknown while the fault was active (computed from the op log).
 func TestTextFaults(t *testing.T) {
-	dir := writeFixture(t, filepath.Join(t.TempDir(), "run"), faultyRun())
-	r, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := Text(&b, r); err != nil {
-		t.Fatal(err)
-	}
+	b, _ := faultyText(t)
 	for _, want := range []string{
 		"  #0 kill leader-of events/0 at 6s for 3s  → node broker-2\n",
 		"      anomalies while active: lost 2\n      keys with failed/unknown sends while active: 3 (k0, k1, k2)\n",
@@ -189,4 +173,20 @@ func TestTextFaults(t *testing.T) {
 			t.Errorf("text report lacks %q:\n%s", want, b.String())
 		}
 	}
+}
+
+// faultyText renders the text report of the faulty fixture; it returns
+// the report and the fixture's run directory.
+func faultyText(t *testing.T) (*bytes.Buffer, string) {
+	t.Helper()
+	dir := writeFixture(t, filepath.Join(t.TempDir(), "run"), faultyRun())
+	r, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return &b, dir
 }

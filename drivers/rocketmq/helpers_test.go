@@ -26,16 +26,7 @@ func skipConsumersUnderRace(t *testing.T) {
 // closed when t ends, and returns it with driver options pointing at it.
 func startTestDouble(t *testing.T, brokers int) (*rmqtest.Cluster, *Options) {
 	t.Helper()
-	c, err := rmqtest.Start(rmqtest.Config{Brokers: brokers})
-	if err != nil {
-		t.Fatalf("rmqtest.Start: %v", err)
-	}
-	t.Cleanup(c.Close)
-	o := DefaultOptions()
-	o.NameServers = []string{c.NameServer()}
-	o.BrokerAddrs = c.BrokerAddrs()
-	o.StandIn = rmqtest.StandIn
-	return c, o
+	return startTestDoubleWith(t, rmqtest.Config{Brokers: brokers})
 }
 
 // openDriver opens the driver through its Factory.
