@@ -81,8 +81,17 @@ func (r *run) firstDelivery(p *producer, d *oplog.Delivery, o oplog.Outcome) {
 	if d.Delay > 0 {
 		r.onDelayed(d)
 	}
+	if d.Redelivered {
+		// The broker delivered it before, but that delivery never
+		// reached the harness (a consumer connection lost with it in
+		// flight): allowed, and exempt from the order check, which holds
+		// for first deliveries.
+		if r.hit(idxRedelivered, "first_seen", d.Time) {
+			r.example(idxRedelivered, deliveryExample(d, "first seen already flagged redelivered: an earlier delivery never reached the harness"))
+		}
+	}
 	k := sendUnit(p.id, d.Keyed, d.Key, d.Partition)
-	if late, by := r.order.firstDelivery(p, k, d.Seq, d.Time); late {
+	if late, by := r.order.firstDelivery(p, k, d.Seq, d.Time); late && !d.Redelivered {
 		if r.hit(idxReorder, "", d.Time) {
 			r.example(idxReorder, deliveryExample(d, fmt.Sprintf("overtaken by seq %d, sent after this one's ack", by)))
 		}

@@ -50,7 +50,11 @@ func (g *generator) deliverOne(m *message) {
 	if g.chance(g.cfg.PLate) {
 		t += g.cfg.Scale + g.step(40)
 	}
-	g.emit(c, g.delivery(m, t, false))
+	lostFirst := g.chance(g.cfg.PLostFirst)
+	if lostFirst {
+		t += g.cfg.Scale + g.step(40)
+	}
+	g.emit(c, g.delivery(m, t, lostFirst))
 	if g.chance(g.cfg.PDuplicate) {
 		g.emit(g.anyConsumer(), g.delivery(m, t+g.step(30), false))
 	}

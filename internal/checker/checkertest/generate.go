@@ -28,6 +28,7 @@ type Config struct {
 	PRedeliver           float64 // an extra, flagged delivery
 	PAckFail             float64 // an ack failure, then an unflagged redelivery
 	PLate                float64 // a delivery delayed a lot (reorders)
+	PLostFirst           float64 // the first delivery never reaches the harness: the message comes late, flagged redelivered
 	PUnexpected          float64 // foreign deliveries
 	PUnsent              float64 // deliveries naming messages never sent
 
@@ -47,7 +48,7 @@ func RandomConfig(rng *rand.Rand) Config {
 		Producers: 1 + rng.IntN(3), Consumers: rng.IntN(4), Messages: rng.IntN(40),
 		Window: 1 + rng.IntN(6), Oneway: rng.IntN(12) == 0, Scale: []int64{1, 1, 1000}[rng.IntN(3)],
 		PFail: p(0.15), PUnknown: p(0.15), PDrop: p(0.15), PAborted: p(0.5), PRecovered: p(0.8),
-		PDuplicate: p(0.1), PRedeliver: p(0.1), PAckFail: p(0.1), PLate: p(0.2),
+		PDuplicate: p(0.1), PRedeliver: p(0.1), PAckFail: p(0.1), PLate: p(0.2), PLostFirst: p(0.1),
 		PUnexpected: p(0.05), PUnsent: p(0.05),
 		DrainEnd: []string{"complete", "quiet", "quiet", "timeout", ""}[rng.IntN(5)],
 		Truncate: rng.IntN(8) == 0,

@@ -140,6 +140,9 @@ func (r *reference) deliveries() {
 		if !r.earlier(i, m, oplog.KindDelivery) {
 			r.first[m] = e
 			r.res.Counts.Delivered++
+			if d.Redelivered {
+				r.add("redelivered", "first_seen", m)
+			}
 			continue
 		}
 		switch {
@@ -213,8 +216,8 @@ func (r *reference) missing() {
 func (r *reference) reorders() {
 	for m1, s1 := range r.sends {
 		f1, ok := r.first[m1]
-		if s1.Outcome != oplog.OK || !ok {
-			continue
+		if s1.Outcome != oplog.OK || !ok || f1.d.Redelivered {
+			continue // a first-seen delivery flagged redelivered is exempt
 		}
 		unit1 := unitOf(m1.Producer, s1.Flags&oplog.FlagKeyed != 0, s1.Key, s1.Partition)
 		for m2, f2 := range r.first {
