@@ -2,6 +2,7 @@ package drivers
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -47,10 +48,8 @@ func (k Kind) Normal() Kind {
 
 // ParseKind parses a scenario spelling of a kind ("" is plain).
 func ParseKind(s string) (Kind, error) {
-	for _, k := range KindNames {
-		if string(k) == s || s == "" {
-			return Kind(s).Normal(), nil
-		}
+	if k := Kind(s).Normal(); slices.Contains(KindNames, k) {
+		return k, nil
 	}
 	names := make([]string, len(KindNames))
 	for i, k := range KindNames {

@@ -107,22 +107,15 @@ func (b *Broker) renotify(groups []string) {
 	if b.cfg.RenotifyAfter < 0 {
 		return
 	}
-	b.srv.mu.Lock()
-	defer b.srv.mu.Unlock()
-	if b.srv.closed {
-		return
-	}
-	b.srv.wg.Add(1)
-	go func() {
-		defer b.srv.wg.Done()
+	b.goBackground(func(stop <-chan struct{}) {
 		t := time.NewTimer(b.cfg.RenotifyAfter)
 		defer t.Stop()
 		select {
 		case <-t.C:
 			b.notifyGroups(groups, nil)
-		case <-b.srv.stop:
+		case <-stop:
 		}
-	}()
+	})
 }
 
 // handleConsumerList (38) returns the group's client ids.
